@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "cache/", "coverage/", "types/", "scripts/setup/*.mjs"] },
+  { ignores: ["node_modules/", "artifacts/", "cache/", "coverage/", "types/"] },
   eslint.configs.recommended,
   tseslint.configs.recommended,
   {
@@ -11,6 +11,11 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
     },
+  },
+  {
+    // Plain Node scripts that run before dependencies or TypeScript tooling exist.
+    files: ["**/*.mjs"],
+    languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },
   {
     // Tests keep mocha's `function () {}` style so `this.timeout` stays available.

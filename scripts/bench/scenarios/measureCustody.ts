@@ -1,0 +1,146 @@
+import type { BenchContext } from "../createBenchContext.js";
+import { gasRow, gasUsedBy, type GasRow } from "../lib/gasRow.js";
+import { placeholderParams } from "../lib/prepareBenchBatch.js";
+
+/**
+ * Target: a lot transfer costs the same whatever the lot size, at most this much, in the shape
+ * that dominates trade: the next lot from the front of a holder's stock (one new run slot).
+ * Shapes that create two or three run slots pay 22,100 gas per new slot on top and are shown
+ * without a target: no O(1) run layout avoids a new storage slot per new run boundary.
+ */
+export const TRANSFER_LOT_TARGET = 80_000;
+
+const BATCH_SIZE = 1_000_000;
+const LOT_SIZES = [1, 1_000, 100_000] as const;
+/** Where a middle split starts: well inside the run, whatever the lot size. */
+const MIDDLE = 400_000;
+/** Revocation reason code used for the benchmark ("stolen"). */
+const STOLEN = 1;
+
+/**
+ * `transferLot` of 1, 1,000 and 100,000 serials in each run shape, then `activateLot` and
+ * `revokeLot`, each on fresh batches of 1,000,000 cards (placeholder roots: custody never reads them).
+ *
+ * Shapes, by what `_split` writes:
+ * - prefix of a fresh batch (the first lot out: the issuer's run is still implicit): 2 new slots;
+ * - prefix of a stored run (later lots from the front of the issuer's stock): 1 new, 1 rewritten;
+ * - middle of a stored run (a distributor splits its stock): 2 new, 1 rewritten;
+ * - middle of a fresh batch (worst case): 3 new slots.
+ */
+export async function measureCustody(ctx: BenchContext): Promise<GasRow[]> {
+  const { registry, issuer, distributor, retailer } = ctx;
+  const rows: GasRow[] = [];
+  const transferRow = (shape: string, key: string, size: number, gas: number) =>
+    gasRow({
+      key: `transferLot/${key}/${size}`,
+      operation: "transferLot",
+      shape,
+      size,
+      gas,
+      source: "receipt",
+      hotPath: true,
+      ...(key === "prefix-stored"
+        ? { target: TRANSFER_LOT_TARGET }
+        : { note: "no target: every new run slot costs 22,100" }),
+    });
+  let number = 100;
+  const freshBatch = async () => {
+    const batchId = ctx.batchIdOf(number++);
+    await ctx.issue(batchId, placeholderParams(batchId, BATCH_SIZE, true));
+    return batchId;
+  };
+
+  // Issuer -> distributor, from the front of the issuer's stock: the first lot, then the next one.
+  for (const size of LOT_SIZES) {
+    const batchId = await freshBatch();
+    const first = await gasUsedBy(
+      registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 0, size, 0),
+    );
+    rows.push(transferRow("prefix, first lot out of a fresh batch (2 new slots)", "prefix-fresh", size, first));
+    const next = await gasUsedBy(
+      registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, size, 2 * size, size),
+    );
+    rows.push(
+      transferRow("prefix of the issuer's stored run, later lots (1 new, 1 rewritten)", "prefix-stored", size, next),
+    );
+  }
+
+  // Distributor -> retailer, a lot from the middle of the distributor's stock.
+  const stocked = new Map<number, bigint>();
+  for (const size of LOT_SIZES) {
+    const batchId = await freshBatch();
+    await gasUsedBy(
+      registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 0, 2 * MIDDLE, 0),
+    );
+    const gas = await gasUsedBy(
+      registry
+        .connect(distributor)
+        .transferLot(batchId, distributor.address, retailer.address, MIDDLE, MIDDLE + size, 0),
+    );
+    rows.push(transferRow("middle of a stored run (2 new, 1 rewritten)", "middle-stored", size, gas));
+    stocked.set(size, batchId);
+  }
+
+  // Issuer -> distributor, a lot from the middle of a fresh batch: the worst case.
+  for (const size of LOT_SIZES) {
+    const batchId = await freshBatch();
+    const gas = await gasUsedBy(
+      registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, MIDDLE, MIDDLE + size, 0),
+    );
+    rows.push(transferRow("middle of a fresh batch, worst case (3 new slots)", "middle-fresh", size, gas));
+  }
+  ctx.log("measured transferLot");
+
+  // The retailer activates the cards it sells: a whole lot it holds, or the front card of its stock.
+  const wholeLot = stocked.get(1_000)!;
+  rows.push(
+    gasRow({
+      key: "activateLot/whole-run/1000",
+      operation: "activateLot",
+      shape: "a whole stored run (1 rewritten)",
+      size: 1_000,
+      gas: await gasUsedBy(registry.connect(retailer).activateLot(wholeLot, MIDDLE, MIDDLE + 1_000, MIDDLE)),
+      source: "receipt",
+      hotPath: true,
+    }),
+  );
+  const bigLot = stocked.get(100_000)!;
+  rows.push(
+    gasRow({
+      key: "activateLot/prefix/1",
+      operation: "activateLot",
+      shape: "front card of a stored run, POS sale (1 new, 1 rewritten)",
+      size: 1,
+      gas: await gasUsedBy(registry.connect(retailer).activateLot(bigLot, MIDDLE, MIDDLE + 1, MIDDLE)),
+      source: "receipt",
+      hotPath: true,
+    }),
+  );
+
+  // The issuer freezes stolen stock: a whole shipment a distributor holds, or a lot inside one.
+  rows.push(
+    gasRow({
+      key: "revokeLot/whole-run/400000",
+      operation: "revokeLot",
+      shape: "a whole stored run (1 rewritten)",
+      size: MIDDLE,
+      gas: await gasUsedBy(registry.connect(issuer).revokeLot(wholeLot, 0, MIDDLE, 0, STOLEN)),
+      source: "receipt",
+      hotPath: true,
+    }),
+  );
+  const tail = MIDDLE + 1_000;
+  rows.push(
+    gasRow({
+      key: "revokeLot/middle/1000",
+      operation: "revokeLot",
+      shape: "middle of a stored run (2 new, 1 rewritten)",
+      size: 1_000,
+      gas: await gasUsedBy(registry.connect(issuer).revokeLot(wholeLot, tail + 100_000, tail + 101_000, tail, STOLEN)),
+      source: "receipt",
+      hotPath: true,
+    }),
+  );
+  ctx.log("measured activateLot and revokeLot");
+  return rows;
+}
