@@ -24,7 +24,13 @@ const REASON_STOLEN = 1;
 const { ethers, networkName } = await network.create();
 const chainId = (await ethers.provider.getNetwork()).chainId;
 const [admin, issuer, distributor, retailer, gameStudio] = await ethers.getSigners();
-if (admin === undefined || issuer === undefined || distributor === undefined || retailer === undefined || gameStudio === undefined) {
+if (
+  admin === undefined ||
+  issuer === undefined ||
+  distributor === undefined ||
+  retailer === undefined ||
+  gameStudio === undefined
+) {
   throw new Error("the local chain needs at least 5 funded accounts");
 }
 const who = new Map<string, string>([
@@ -42,7 +48,9 @@ step("deploy VoucherRegistry and register the supplier as issuer #1");
 const registry = await ethers.deployContract("VoucherRegistry", [admin.address, admin.address]);
 await registry.waitForDeployment();
 const registryAddress = (await registry.getAddress()) as Address;
-await (await registry.registerIssuer(issuer.address, stringToHex("Acme Game Cards Ltd, vetted 2026", { size: 32 }))).wait();
+await (
+  await registry.registerIssuer(issuer.address, stringToHex("Acme Game Cards Ltd, vetted 2026", { size: 32 }))
+).wait();
 console.log(`  registry ${registryAddress}`);
 
 step(`prepare a batch of ${CARD_COUNT.toLocaleString("en-US")} cards off chain (codes, code hashes, Merkle tree)`);
@@ -74,8 +82,12 @@ console.log(`  batch ${batchId} issued, gas ${issued?.gasUsed}`);
 await (await registry.connect(issuer).setRedeemer(batchId, gameStudio.address, true)).wait();
 
 step("sell lots down the chain: supplier -> distributor [0, 1000), distributor -> retailer [0, 100)");
-const t1 = await (await registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 0, 1000, 0)).wait();
-const t2 = await (await registry.connect(distributor).transferLot(batchId, distributor.address, retailer.address, 0, 100, 0)).wait();
+const t1 = await (
+  await registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 0, 1000, 0)
+).wait();
+const t2 = await (
+  await registry.connect(distributor).transferLot(batchId, distributor.address, retailer.address, 0, 100, 0)
+).wait();
 console.log(`  gas ${t1?.gasUsed} and ${t2?.gasUsed}: a lot transfer costs the same whatever its size`);
 
 step("the retailer sells cards 0-9 and activates them at the till");
@@ -83,7 +95,9 @@ await (await registry.connect(retailer).activateLot(batchId, 0, 10, 0)).wait();
 
 step("a gamer tops up with card 3: the game studio redeems it with the scratched code");
 const secret = codes[3]!;
-const redeemed = await (await registry.connect(gameStudio).redeem(batchId, 3, 0, toHex(secret), tree.getProof(3))).wait();
+const redeemed = await (
+  await registry.connect(gameStudio).redeem(batchId, 3, 0, toHex(secret), tree.getProof(3))
+).wait();
 console.log(`  redeemed, gas ${redeemed?.gasUsed}, proof of ${tree.getProof(3).length} hashes`);
 
 step("stock [5000, 6000) is reported stolen from the warehouse: the supplier freezes it");
@@ -93,7 +107,9 @@ step("status of some cards, read from the chain without any indexer (hint-free v
 console.log("  serial  status     holder");
 for (const serial of [3, 4, 50, 500, 5500, 9999]) {
   const [status, holder, runStart] = await registry.lookupStatus(batchId, serial);
-  console.log(`  ${String(serial).padStart(6)}  ${STATUS_NAMES[Number(status)]!.padEnd(9)}  ${name(holder)}  (run from ${runStart})`);
+  console.log(
+    `  ${String(serial).padStart(6)}  ${STATUS_NAMES[Number(status)]!.padEnd(9)}  ${name(holder)}  (run from ${runStart})`,
+  );
 }
 
 step("replay the batch's provenance hash chain from the chain's logs and compare with the contract");
@@ -104,22 +120,71 @@ for (const log of await ethers.provider.getLogs({ address: registryAddress, from
   const a = parsed.args;
   switch (parsed.name) {
     case "BatchIssued":
-      events.push({ kind: "BatchIssued", batchId: a.batchId, issuer: a.issuer, params: a.params.toObject(), seq: a.seq, head: a.head });
+      events.push({
+        kind: "BatchIssued",
+        batchId: a.batchId,
+        issuer: a.issuer,
+        params: a.params.toObject(),
+        seq: a.seq,
+        head: a.head,
+      });
       break;
     case "LotTransferred":
-      events.push({ kind: "LotTransferred", batchId: a.batchId, from: a.from, to: a.to, start: Number(a.start), end: Number(a.end), operator: a.operator, seq: a.seq, head: a.head });
+      events.push({
+        kind: "LotTransferred",
+        batchId: a.batchId,
+        from: a.from,
+        to: a.to,
+        start: Number(a.start),
+        end: Number(a.end),
+        operator: a.operator,
+        seq: a.seq,
+        head: a.head,
+      });
       break;
     case "LotActivated":
-      events.push({ kind: "LotActivated", batchId: a.batchId, holder: a.holder, start: Number(a.start), end: Number(a.end), operator: a.operator, seq: a.seq, head: a.head });
+      events.push({
+        kind: "LotActivated",
+        batchId: a.batchId,
+        holder: a.holder,
+        start: Number(a.start),
+        end: Number(a.end),
+        operator: a.operator,
+        seq: a.seq,
+        head: a.head,
+      });
       break;
     case "LotRevoked":
-      events.push({ kind: "LotRevoked", batchId: a.batchId, start: Number(a.start), end: Number(a.end), reason: Number(a.reason), seq: a.seq, head: a.head });
+      events.push({
+        kind: "LotRevoked",
+        batchId: a.batchId,
+        start: Number(a.start),
+        end: Number(a.end),
+        reason: Number(a.reason),
+        seq: a.seq,
+        head: a.head,
+      });
       break;
     case "VoucherRedeemed":
-      events.push({ kind: "VoucherRedeemed", batchId: a.batchId, serial: Number(a.serial), redeemer: a.redeemer, codeHash: a.codeHash, seq: a.seq, head: a.head });
+      events.push({
+        kind: "VoucherRedeemed",
+        batchId: a.batchId,
+        serial: Number(a.serial),
+        redeemer: a.redeemer,
+        codeHash: a.codeHash,
+        seq: a.seq,
+        head: a.head,
+      });
       break;
     case "RedeemerSet":
-      events.push({ kind: "RedeemerSet", batchId: a.batchId, redeemer: a.redeemer, allowed: a.allowed, seq: a.seq, head: a.head });
+      events.push({
+        kind: "RedeemerSet",
+        batchId: a.batchId,
+        redeemer: a.redeemer,
+        allowed: a.allowed,
+        seq: a.seq,
+        head: a.head,
+      });
       break;
   }
 }
@@ -129,7 +194,9 @@ const tip = tips.get(batchId);
 const agrees = mismatches.length === 0 && tip?.seq === onChain.seq && tip.head === onChain.head;
 console.log(`  ${events.length} events replayed: seq ${tip?.seq}, head ${tip?.head}`);
 console.log(`  on chain:            seq ${onChain.seq}, head ${onChain.head}`);
-console.log(agrees ? "  history verified: the replay reproduces the on-chain head" : "  MISMATCH: history does not match");
+console.log(
+  agrees ? "  history verified: the replay reproduces the on-chain head" : "  MISMATCH: history does not match",
+);
 if (!agrees) process.exitCode = 1;
 
 function hexBytes(hex: Hex): Uint8Array {

@@ -247,13 +247,7 @@ interface IVoucherRegistry {
     /// @notice Redeems one card with its secret code. Caller must be a redeemer of the batch.
     /// @dev Checks, in order: redeemer, run hint, expiry, revocation, activation (if required),
     /// not yet redeemed, then the Merkle proof of `leaf(chainId, this, batchId, serial, codeHash(code))`.
-    function redeem(
-        uint64 batchId,
-        uint32 serial,
-        uint32 hint,
-        bytes calldata code,
-        bytes32[] calldata proof
-    ) external;
+    function redeem(uint64 batchId, uint32 serial, uint32 hint, bytes calldata code, bytes32[] calldata proof) external;
 
     /// @notice Redeems several cards of one batch, all or none.
     function redeemMany(uint64 batchId, Redemption[] calldata redemptions) external;

@@ -85,12 +85,7 @@ const BATCH_PARAMS_TUPLE = {
   ],
 } as const;
 
-const LINK_PREFIX = [
-  { type: "bytes32" },
-  { type: "uint48" },
-  { type: "uint8" },
-  { type: "uint64" },
-] as const;
+const LINK_PREFIX = [{ type: "bytes32" }, { type: "uint48" }, { type: "uint8" }, { type: "uint64" }] as const;
 
 /**
  * The head that follows `previousHead` when `event` is appended as link number `event.seq`.
@@ -117,7 +112,14 @@ export function computeNextHead(previousHead: Hex, event: ProvenanceEvent): Hex 
     case "LotTransferred":
       return keccak256(
         encodeAbiParameters(
-          [...LINK_PREFIX, { type: "address" }, { type: "address" }, { type: "uint32" }, { type: "uint32" }, { type: "address" }],
+          [
+            ...LINK_PREFIX,
+            { type: "address" },
+            { type: "address" },
+            { type: "uint32" },
+            { type: "uint32" },
+            { type: "address" },
+          ],
           [...prefix, event.from, event.to, event.start, event.end, event.operator],
         ),
       );
@@ -201,9 +203,21 @@ export function replayProvenance(events: Iterable<ProvenanceEvent>): {
   for (const event of events) {
     const tip = tips.get(event.batchId);
     if (event.kind === "BatchIssued" && tip !== undefined) {
-      mismatches.push({ batchId: event.batchId, index, reason: "issued-twice", expectedSeq: tip.seq + 1n, actualSeq: event.seq });
+      mismatches.push({
+        batchId: event.batchId,
+        index,
+        reason: "issued-twice",
+        expectedSeq: tip.seq + 1n,
+        actualSeq: event.seq,
+      });
     } else if (event.kind !== "BatchIssued" && tip === undefined) {
-      mismatches.push({ batchId: event.batchId, index, reason: "before-issuance", expectedSeq: 1n, actualSeq: event.seq });
+      mismatches.push({
+        batchId: event.batchId,
+        index,
+        reason: "before-issuance",
+        expectedSeq: 1n,
+        actualSeq: event.seq,
+      });
     }
     const previous = tip ?? { seq: 0n, head: GENESIS_HEAD };
     const expectedSeq = previous.seq + 1n;

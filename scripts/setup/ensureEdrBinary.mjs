@@ -41,7 +41,9 @@ const edr = JSON.parse(readFileSync(edrManifestPath, "utf8"));
 const platformPackage = `@nomicfoundation/edr-${platformSuffix()}`;
 const version = edr.optionalDependencies?.[platformPackage];
 if (version === undefined) {
-  console.warn(`[cardproof] EDR has no prebuilt binary for ${platformSuffix()}; Hardhat's local chain will not start here.`);
+  console.warn(
+    `[cardproof] EDR has no prebuilt binary for ${platformSuffix()}; Hardhat's local chain will not start here.`,
+  );
   process.exit(0);
 }
 
@@ -56,10 +58,21 @@ const [command, args] =
     : [process.platform === "win32" ? "npm.cmd" : "npm", []];
 execFileSync(
   command,
-  [...args, "install", "--no-save", "--ignore-scripts", "--no-audit", "--no-fund", "--engine-strict=false", `${platformPackage}@${version}`],
+  [
+    ...args,
+    "install",
+    "--no-save",
+    "--ignore-scripts",
+    "--no-audit",
+    "--no-fund",
+    "--engine-strict=false",
+    `${platformPackage}@${version}`,
+  ],
   { cwd: projectRoot, stdio: "inherit", env: { ...process.env, [GUARD]: "1" } },
 );
 if (!existsSync(installedAt)) {
-  console.error(`[cardproof] ${platformPackage} is still missing. Install Node.js 22 or newer and run \`npm ci\` again.`);
+  console.error(
+    `[cardproof] ${platformPackage} is still missing. Install Node.js 22 or newer and run \`npm ci\` again.`,
+  );
   process.exit(1);
 }

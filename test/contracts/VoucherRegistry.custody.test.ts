@@ -21,7 +21,12 @@ describe("VoucherRegistry: custody", function () {
 
   async function runOf(registry: Awaited<ReturnType<typeof fixture>>["registry"], batchId: bigint, start: number) {
     const run = await registry.runAt(batchId, start);
-    return { holder: run.holder, end: Number(run.end), flags: Number(run.flags), revokeReason: Number(run.revokeReason) };
+    return {
+      holder: run.holder,
+      end: Number(run.end),
+      flags: Number(run.flags),
+      revokeReason: Number(run.revokeReason),
+    };
   }
 
   describe("transferLot", function () {
@@ -42,8 +47,18 @@ describe("VoucherRegistry: custody", function () {
       await expect(registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 0, 100, 0))
         .to.emit(registry, "LotTransferred")
         .withArgs(batchId, issuer.address, distributor.address, 0, 100, issuer.address, 2, head);
-      expect(await runOf(registry, batchId, 0)).to.deep.equal({ holder: distributor.address, end: 100, flags: 0, revokeReason: 0 });
-      expect(await runOf(registry, batchId, 100)).to.deep.equal({ holder: issuer.address, end: 1000, flags: 0, revokeReason: 0 });
+      expect(await runOf(registry, batchId, 0)).to.deep.equal({
+        holder: distributor.address,
+        end: 100,
+        flags: 0,
+        revokeReason: 0,
+      });
+      expect(await runOf(registry, batchId, 100)).to.deep.equal({
+        holder: issuer.address,
+        end: 1000,
+        flags: 0,
+        revokeReason: 0,
+      });
       const after = await registry.batchOf(batchId);
       expect([after.seq, after.head]).to.deep.equal([2n, head]);
     });
@@ -51,17 +66,42 @@ describe("VoucherRegistry: custody", function () {
     it("splits a run in three when the lot is in its middle", async function () {
       const { registry, issuer, distributor, batchId } = await networkHelpers.loadFixture(fixture);
       await registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 200, 300, 0);
-      expect(await runOf(registry, batchId, 0)).to.deep.equal({ holder: issuer.address, end: 200, flags: 0, revokeReason: 0 });
-      expect(await runOf(registry, batchId, 200)).to.deep.equal({ holder: distributor.address, end: 300, flags: 0, revokeReason: 0 });
-      expect(await runOf(registry, batchId, 300)).to.deep.equal({ holder: issuer.address, end: 1000, flags: 0, revokeReason: 0 });
+      expect(await runOf(registry, batchId, 0)).to.deep.equal({
+        holder: issuer.address,
+        end: 200,
+        flags: 0,
+        revokeReason: 0,
+      });
+      expect(await runOf(registry, batchId, 200)).to.deep.equal({
+        holder: distributor.address,
+        end: 300,
+        flags: 0,
+        revokeReason: 0,
+      });
+      expect(await runOf(registry, batchId, 300)).to.deep.equal({
+        holder: issuer.address,
+        end: 1000,
+        flags: 0,
+        revokeReason: 0,
+      });
     });
 
     it("moves a suffix and a whole run", async function () {
       const { registry, issuer, distributor, retailer, batchId } = await networkHelpers.loadFixture(fixture);
       await registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 900, 1000, 0);
-      expect(await runOf(registry, batchId, 0)).to.deep.equal({ holder: issuer.address, end: 900, flags: 0, revokeReason: 0 });
+      expect(await runOf(registry, batchId, 0)).to.deep.equal({
+        holder: issuer.address,
+        end: 900,
+        flags: 0,
+        revokeReason: 0,
+      });
       await registry.connect(distributor).transferLot(batchId, distributor.address, retailer.address, 900, 1000, 900);
-      expect(await runOf(registry, batchId, 900)).to.deep.equal({ holder: retailer.address, end: 1000, flags: 0, revokeReason: 0 });
+      expect(await runOf(registry, batchId, 900)).to.deep.equal({
+        holder: retailer.address,
+        end: 1000,
+        flags: 0,
+        revokeReason: 0,
+      });
     });
 
     it("lets an operator approved for the batch or for all batches move the holder's lot", async function () {
@@ -72,7 +112,16 @@ describe("VoucherRegistry: custody", function () {
       expect(await registry.isApprovedOperator(issuer.address, batchId, operator.address)).to.equal(true);
       await expect(registry.connect(operator).transferLot(batchId, issuer.address, distributor.address, 0, 10, 0))
         .to.emit(registry, "LotTransferred")
-        .withArgs(batchId, issuer.address, distributor.address, 0, 10, operator.address, 2, (h: string) => h.length === 66);
+        .withArgs(
+          batchId,
+          issuer.address,
+          distributor.address,
+          0,
+          10,
+          operator.address,
+          2,
+          (h: string) => h.length === 66,
+        );
 
       await registry.connect(issuer).setApprovalForBatch(batchId, operator.address, false);
       await expect(registry.connect(issuer).setApprovalForAll(operator.address, true))
@@ -140,7 +189,9 @@ describe("VoucherRegistry: custody", function () {
       await expect(registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 50, 150, 0))
         .to.be.revertedWithCustomError(registry, "VoucherRegistryLotOutsideRun")
         .withArgs(batchId, 50, 150, 0, 100);
-      await expect(registry.connect(distributor).transferLot(batchId, distributor.address, issuer.address, 50, 150, 100))
+      await expect(
+        registry.connect(distributor).transferLot(batchId, distributor.address, issuer.address, 50, 150, 100),
+      )
         .to.be.revertedWithCustomError(registry, "VoucherRegistryLotOutsideRun")
         .withArgs(batchId, 50, 150, 100, 200);
       await expect(registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 900, 1001, 200))
@@ -184,8 +235,18 @@ describe("VoucherRegistry: custody", function () {
       const { registry, issuer, distributor, batchId } = await networkHelpers.loadFixture(fixture);
       await registry.connect(issuer).activateLot(batchId, 0, 100, 0);
       await registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 10, 20, 0);
-      expect(await runOf(registry, batchId, 10)).to.deep.equal({ holder: distributor.address, end: 20, flags: 1, revokeReason: 0 });
-      expect(await runOf(registry, batchId, 20)).to.deep.equal({ holder: issuer.address, end: 100, flags: 1, revokeReason: 0 });
+      expect(await runOf(registry, batchId, 10)).to.deep.equal({
+        holder: distributor.address,
+        end: 20,
+        flags: 1,
+        revokeReason: 0,
+      });
+      expect(await runOf(registry, batchId, 20)).to.deep.equal({
+        holder: issuer.address,
+        end: 100,
+        flags: 1,
+        revokeReason: 0,
+      });
     });
   });
 

@@ -103,7 +103,13 @@ describe("VoucherRegistry: governance and issuance", function () {
     it("stores the batch and starts its hash chain", async function () {
       const { registry, issuer, prepareBatch } = await networkHelpers.loadFixture(fixture);
       const expiresAt = (await networkHelpers.time.latest()) + 365 * 86_400;
-      const batch = prepareBatch(7, { count: 100, faceValue: 25_00n, currency: "EUR", expiresAt, activationRequired: true });
+      const batch = prepareBatch(7, {
+        count: 100,
+        faceValue: 25_00n,
+        currency: "EUR",
+        expiresAt,
+        activationRequired: true,
+      });
       const head = computeNextHead(GENESIS_HEAD, {
         kind: "BatchIssued",
         batchId: batch.batchId,
