@@ -16,6 +16,7 @@ import { generateCodes } from "./lib/generateCode.js";
 import { hashCode } from "./lib/hashCode.js";
 import { createLeafHasher } from "./lib/hashLeaf.js";
 import { replayProvenance, type ProvenanceEvent } from "./lib/provenanceChain.js";
+import { toProvenanceEvent } from "./lib/toProvenanceEvent.js";
 
 const CARD_COUNT = 10_000;
 const STATUS_NAMES = ["Unknown", "Active", "Inactive", "Redeemed", "Revoked", "Expired"] as const;
@@ -116,77 +117,8 @@ step("replay the batch's provenance hash chain from the chain's logs and compare
 const events: ProvenanceEvent[] = [];
 for (const log of await ethers.provider.getLogs({ address: registryAddress, fromBlock: 0 })) {
   const parsed = registry.interface.parseLog(log);
-  if (parsed === null) continue;
-  const a = parsed.args;
-  switch (parsed.name) {
-    case "BatchIssued":
-      events.push({
-        kind: "BatchIssued",
-        batchId: a.batchId,
-        issuer: a.issuer,
-        params: a.params.toObject(),
-        seq: a.seq,
-        head: a.head,
-      });
-      break;
-    case "LotTransferred":
-      events.push({
-        kind: "LotTransferred",
-        batchId: a.batchId,
-        from: a.from,
-        to: a.to,
-        start: Number(a.start),
-        end: Number(a.end),
-        operator: a.operator,
-        seq: a.seq,
-        head: a.head,
-      });
-      break;
-    case "LotActivated":
-      events.push({
-        kind: "LotActivated",
-        batchId: a.batchId,
-        holder: a.holder,
-        start: Number(a.start),
-        end: Number(a.end),
-        operator: a.operator,
-        seq: a.seq,
-        head: a.head,
-      });
-      break;
-    case "LotRevoked":
-      events.push({
-        kind: "LotRevoked",
-        batchId: a.batchId,
-        start: Number(a.start),
-        end: Number(a.end),
-        reason: Number(a.reason),
-        seq: a.seq,
-        head: a.head,
-      });
-      break;
-    case "VoucherRedeemed":
-      events.push({
-        kind: "VoucherRedeemed",
-        batchId: a.batchId,
-        serial: Number(a.serial),
-        redeemer: a.redeemer,
-        codeHash: a.codeHash,
-        seq: a.seq,
-        head: a.head,
-      });
-      break;
-    case "RedeemerSet":
-      events.push({
-        kind: "RedeemerSet",
-        batchId: a.batchId,
-        redeemer: a.redeemer,
-        allowed: a.allowed,
-        seq: a.seq,
-        head: a.head,
-      });
-      break;
-  }
+  const event = parsed === null ? undefined : toProvenanceEvent(parsed.name, parsed.args.toObject(true));
+  if (event !== undefined) events.push(event);
 }
 const { tips, mismatches } = replayProvenance(events);
 const onChain = await registry.batchOf(batchId);

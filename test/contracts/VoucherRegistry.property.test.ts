@@ -8,6 +8,7 @@ import type { ContractTransactionResponse, LogDescription } from "ethers";
 import { makeBatchId } from "../../scripts/lib/batchId.js";
 import { generateCode } from "../../scripts/lib/generateCode.js";
 import { replayProvenance, type ProvenanceEvent } from "../../scripts/lib/provenanceChain.js";
+import { toProvenanceEvent } from "../../scripts/lib/toProvenanceEvent.js";
 import {
   createCustodyModel,
   Status,
@@ -106,57 +107,8 @@ type Step = {
 };
 
 /** A registry event that extends a hash chain, in the shape `replayProvenance` takes. */
-function toProvenanceEvent(log: LogDescription): ProvenanceEvent | undefined {
-  const a = log.args.toObject(true);
-  const base = { batchId: a.batchId as bigint, seq: a.seq as bigint, head: a.head as Hex };
-  switch (log.name) {
-    case "BatchIssued": {
-      const p = a.params;
-      return {
-        kind: "BatchIssued",
-        ...base,
-        issuer: a.issuer,
-        params: {
-          merkleRoot: p.merkleRoot,
-          count: Number(p.count),
-          faceValue: p.faceValue,
-          currency: p.currency,
-          expiresAt: Number(p.expiresAt),
-          activationRequired: p.activationRequired,
-          metadataHash: p.metadataHash,
-          manifestHash: p.manifestHash,
-          metadataURI: p.metadataURI,
-        },
-      };
-    }
-    case "LotTransferred":
-      return {
-        kind: "LotTransferred",
-        ...base,
-        from: a.from,
-        to: a.to,
-        start: Number(a.start),
-        end: Number(a.end),
-        operator: a.operator,
-      };
-    case "LotActivated":
-      return {
-        kind: "LotActivated",
-        ...base,
-        holder: a.holder,
-        start: Number(a.start),
-        end: Number(a.end),
-        operator: a.operator,
-      };
-    case "LotRevoked":
-      return { kind: "LotRevoked", ...base, start: Number(a.start), end: Number(a.end), reason: Number(a.reason) };
-    case "VoucherRedeemed":
-      return { kind: "VoucherRedeemed", ...base, serial: Number(a.serial), redeemer: a.redeemer, codeHash: a.codeHash };
-    case "RedeemerSet":
-      return { kind: "RedeemerSet", ...base, redeemer: a.redeemer, allowed: a.allowed };
-    default:
-      return undefined;
-  }
+function fromLog(log: LogDescription): ProvenanceEvent | undefined {
+  return toProvenanceEvent(log.name, log.args.toObject(true));
 }
 
 /**
@@ -236,7 +188,7 @@ async function playRandomSequence() {
     }
     const receipt = await response.wait();
     const links = receipt!.logs.flatMap((log) => {
-      const event = toProvenanceEvent(registry.interface.parseLog(log)!);
+      const event = fromLog(registry.interface.parseLog(log)!);
       return event === undefined ? [] : [event];
     });
     expect(links, "emitted hash-chain links").to.deep.equal(expectation.links);
@@ -844,7 +796,7 @@ async function playRandomSequence() {
 async function readProvenanceEvents(registry: Awaited<ReturnType<typeof deployRegistry>>["registry"]) {
   const logs = await ethers.provider.getLogs({ address: await registry.getAddress(), fromBlock: 0, toBlock: "latest" });
   return logs.flatMap((log) => {
-    const event = toProvenanceEvent(registry.interface.parseLog(log)!);
+    const event = fromLog(registry.interface.parseLog(log)!);
     return event === undefined ? [] : [event];
   });
 }
