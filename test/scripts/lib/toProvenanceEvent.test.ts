@@ -27,7 +27,7 @@ describe("toProvenanceEvent", function () {
       decodeEventLog({ abi, data: log.data as Hex, topics: log.topics as [Hex, ...Hex[]] }),
     );
     const events = decoded.flatMap(({ eventName, args }) => {
-      const event = toProvenanceEvent(eventName, args as unknown as Record<string, unknown>);
+      const event = toProvenanceEvent(eventName ?? "", args as unknown as Record<string, unknown>);
       return event === undefined ? [] : [event];
     });
 
