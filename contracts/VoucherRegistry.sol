@@ -23,8 +23,9 @@ import {VoucherLeaf} from "./libraries/VoucherLeaf.sol";
 /// valuable to the redeemer that already holds it. Codes are never on chain before that moment:
 /// the tree commits to domain-separated code hashes (>= 80 bits of entropy per code).
 ///
-/// Storage is laid out so that issuing a batch writes three slots whatever its size and moving
-/// a lot writes at most three run slots plus the batch's hash-chain slots.
+/// Storage is laid out so that issuing a batch writes three slots whatever its size, and moving
+/// a lot writes at most three run slots plus the batch's two hash-chain slots; a lot taken from
+/// the front of the issuer's untouched stock writes one run slot.
 contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
     /// @notice Role of vetted suppliers allowed to issue batches.
     bytes32 public constant ISSUER_ROLE = keccak256("CardProof.ISSUER_ROLE");
@@ -35,14 +36,17 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
     uint8 private constant _RUN_ACTIVATED = 1;
     uint8 private constant _RUN_REVOKED = 2;
 
-    /// @dev Everything a state change reads about a batch, in one slot (256 bits).
+    /// @dev Everything a state change reads about a batch, in one slot (256 bits). `stockStart`
+    /// lives here because the slot is rewritten by every state change anyway (for `seq`), so
+    /// moving the implicit stock run forward costs a warm write (100 gas), not a new slot.
     struct BatchCore {
-        uint32 issuerId;
+        uint24 issuerId;
         uint32 count;
-        uint40 expiresAt;
+        uint32 stockStart;
+        uint32 expiresAt;
         uint8 flags;
-        uint48 seq;
-        uint72 faceValue;
+        uint40 seq;
+        uint64 faceValue;
         bytes3 currency;
     }
 
@@ -59,22 +63,23 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
         BatchCore core;
         bytes32 root;
         bytes32 head;
-        uint48 seq;
+        uint40 seq;
     }
 
-    uint32 private _lastIssuerId;
+    uint24 private _lastIssuerId;
 
     mapping(uint64 batchId => BatchRecord) private _batches;
-    /// @dev Run start => run. A start whose stored `end` is 0 is not a run start, except serial 0
-    /// while its slot is empty: that is the implicit initial run (issuer, count, no flags).
+    /// @dev Run start => run. Stored runs cover `[0, stockStart)` exactly; `[stockStart, count)` is
+    /// the issuer's untouched stock, an implicit run (issuer, count, no flags) stored nowhere. A
+    /// start whose stored `end` is 0 and that is not `stockStart` is not a run start.
     mapping(uint64 batchId => mapping(uint32 start => Run)) private _runs;
     /// @dev One bit per serial: word `serial >> 8`, bit `serial & 255`.
     mapping(uint64 batchId => mapping(uint256 word => uint256)) private _redeemedBits;
     mapping(uint64 batchId => mapping(address => bool)) private _redeemers;
     mapping(address holder => mapping(uint64 batchId => mapping(address operator => bool))) private _batchApprovals;
     mapping(address holder => mapping(address operator => bool)) private _globalApprovals;
-    mapping(address account => uint32) private _issuerIds;
-    mapping(uint32 issuerId => address) private _issuerAccounts;
+    mapping(address account => uint24) private _issuerIds;
+    mapping(uint24 issuerId => address) private _issuerAccounts;
     mapping(address account => bytes32) private _issuerProfiles;
 
     /// @param admin Platform governance: registers issuers, manages roles.
@@ -108,7 +113,7 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
     /// permanent id, which batches store instead of a 20-byte address to fit in one slot.
     function _grantRole(bytes32 role, address account) internal override returns (bool) {
         if (role == ISSUER_ROLE && _issuerIds[account] == 0) {
-            uint32 issuerId = ++_lastIssuerId;
+            uint24 issuerId = ++_lastIssuerId;
             _issuerIds[account] = issuerId;
             _issuerAccounts[issuerId] = account;
         }
@@ -119,7 +124,7 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
 
     /// @inheritdoc IVoucherRegistry
     function issueBatch(uint64 batchId, BatchParams calldata params) external onlyRole(ISSUER_ROLE) whenNotPaused {
-        uint32 issuerId = _issuerIds[msg.sender];
+        uint24 issuerId = _issuerIds[msg.sender];
         if (batchId >> 32 != issuerId) revert VoucherRegistryBatchIdNotOwned(batchId, issuerId);
         BatchRecord storage batch = _batches[batchId];
         if (batch.core.issuerId != 0) revert VoucherRegistryBatchExists(batchId);
@@ -134,6 +139,7 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
         batch.core = BatchCore({
             issuerId: issuerId,
             count: params.count,
+            stockStart: 0,
             expiresAt: params.expiresAt,
             flags: params.activationRequired ? _BATCH_ACTIVATION_REQUIRED : 0,
             seq: 1,
@@ -156,7 +162,7 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
         }
         _redeemers[batchId][redeemer] = allowed;
 
-        uint48 seq = core.seq + 1;
+        uint40 seq = core.seq + 1;
         bytes32 head = ProvenanceHash.redeemerSet(batch.head, seq, batchId, redeemer, allowed);
         _advance(batch, seq, head);
         emit RedeemerSet(batchId, redeemer, allowed, seq, head);
@@ -195,9 +201,9 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
         if (to == address(0) || to == from) revert VoucherRegistryInvalidRecipient(to);
         _checkMovable(batchId, core, hint, run);
 
-        _split(batchId, hint, run, start, end, Run({holder: to, end: end, flags: run.flags, revokeReason: 0}));
+        _split(batchId, core, hint, run, start, end, Run({holder: to, end: end, flags: run.flags, revokeReason: 0}));
 
-        uint48 seq = core.seq + 1;
+        uint40 seq = core.seq + 1;
         bytes32 head = ProvenanceHash.transferred(batch.head, seq, batchId, from, to, start, end, msg.sender);
         _advance(batch, seq, head);
         emit LotTransferred(batchId, from, to, start, end, msg.sender, seq, head);
@@ -214,6 +220,7 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
 
         _split(
             batchId,
+            core,
             hint,
             run,
             start,
@@ -221,7 +228,7 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
             Run({holder: run.holder, end: end, flags: run.flags | _RUN_ACTIVATED, revokeReason: 0})
         );
 
-        uint48 seq = core.seq + 1;
+        uint40 seq = core.seq + 1;
         bytes32 head = ProvenanceHash.activated(batch.head, seq, batchId, run.holder, start, end, msg.sender);
         _advance(batch, seq, head);
         emit LotActivated(batchId, run.holder, start, end, msg.sender, seq, head);
@@ -238,6 +245,7 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
 
         _split(
             batchId,
+            core,
             hint,
             run,
             start,
@@ -245,7 +253,7 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
             Run({holder: run.holder, end: end, flags: run.flags | _RUN_REVOKED, revokeReason: reason})
         );
 
-        uint48 seq = core.seq + 1;
+        uint40 seq = core.seq + 1;
         bytes32 head = ProvenanceHash.revoked(batch.head, seq, batchId, start, end, reason);
         _advance(batch, seq, head);
         emit LotRevoked(batchId, start, end, reason, seq, head);
@@ -289,6 +297,7 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
                 issuer: _issuerAccounts[core.issuerId],
                 issuerId: core.issuerId,
                 count: core.count,
+                stockStart: core.stockStart,
                 expiresAt: core.expiresAt,
                 activationRequired: core.flags & _BATCH_ACTIVATION_REQUIRED != 0,
                 seq: core.seq,
@@ -305,12 +314,12 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
     }
 
     /// @inheritdoc IVoucherRegistry
-    function issuerOf(address account) external view returns (uint32 issuerId, bytes32 profileHash) {
+    function issuerOf(address account) external view returns (uint24 issuerId, bytes32 profileHash) {
         return (_issuerIds[account], _issuerProfiles[account]);
     }
 
     /// @inheritdoc IVoucherRegistry
-    function issuerAccount(uint32 issuerId) external view returns (address) {
+    function issuerAccount(uint24 issuerId) external view returns (address) {
         return _issuerAccounts[issuerId];
     }
 
@@ -338,13 +347,14 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
     function runStartOf(uint64 batchId, uint32 serial) public view returns (uint32) {
         BatchCore memory core = _batchOrRevert(batchId).core;
         if (serial >= core.count) revert VoucherRegistrySerialOutsideRun(batchId, serial, 0, core.count);
+        if (serial >= core.stockStart) return core.stockStart;
         mapping(uint32 => Run) storage runs = _runs[batchId];
         uint32 forward = 0;
         uint32 backward = serial;
-        // Terminates: `forward` only grows and stays <= serial, `backward` only shrinks to 0,
-        // and serial 0 is always a run start.
+        // From here on `serial < stockStart`, so stored runs cover it and serial 0 is a stored run
+        // start. Terminates: `forward` only grows and stays <= serial, `backward` only shrinks to 0.
         while (backward != 0 && runs[backward].end == 0) {
-            uint32 forwardEnd = forward == 0 && runs[0].end == 0 ? core.count : runs[forward].end;
+            uint32 forwardEnd = runs[forward].end;
             if (forwardEnd > serial) return forward;
             forward = forwardEnd;
             // Cannot underflow: the loop condition checked `backward != 0`.
@@ -393,7 +403,7 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
     function _runAt(uint64 batchId, BatchCore memory core, uint32 hint) private view returns (Run memory run) {
         run = _runs[batchId][hint];
         if (run.end == 0) {
-            if (hint != 0) revert VoucherRegistryInvalidHint(batchId, hint);
+            if (hint != core.stockStart || hint >= core.count) revert VoucherRegistryInvalidHint(batchId, hint);
             run = Run({holder: _issuerAccounts[core.issuerId], end: core.count, flags: 0, revokeReason: 0});
         }
     }
@@ -424,14 +434,26 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
     }
 
     /// @dev Replaces the lot `[start, end)` of the run `[hint, run.end)` by `lot`: at most three
-    /// slot writes (the shortened head, the lot, the tail keeping the run's old properties).
-    function _split(uint64 batchId, uint32 hint, Run memory run, uint32 start, uint32 end, Run memory lot) private {
+    /// slot writes (the shortened head, the lot, the tail keeping the run's old properties). When
+    /// the run is the issuer's implicit stock, the tail stays implicit: `stockStart` moves to `end`
+    /// instead of a new slot being written, in the core slot the caller rewrites for `seq` anyway.
+    function _split(
+        uint64 batchId,
+        BatchCore memory core,
+        uint32 hint,
+        Run memory run,
+        uint32 start,
+        uint32 end,
+        Run memory lot
+    ) private {
         mapping(uint32 => Run) storage runs = _runs[batchId];
-        if (end < run.end) {
+        if (hint == core.stockStart) {
+            _batches[batchId].core.stockStart = end;
+        } else if (end < run.end) {
             runs[end] = Run({holder: run.holder, end: run.end, flags: run.flags, revokeReason: run.revokeReason});
         }
         if (hint < start) {
-            // Written whole: the implicit initial run has no stored slot yet.
+            // Written whole: the implicit stock run has no stored slot.
             runs[hint] = Run({holder: run.holder, end: start, flags: run.flags, revokeReason: run.revokeReason});
         }
         runs[start] = lot;
@@ -476,12 +498,12 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
         if (!MerkleProof.verifyCalldata(proof, ctx.root, leaf)) revert VoucherRegistryInvalidProof(batchId, serial);
 
         bitmap[serial >> 8] = bits | bit;
-        uint48 seq = ++ctx.seq;
+        uint40 seq = ++ctx.seq;
         ctx.head = ProvenanceHash.redeemed(ctx.head, seq, batchId, serial, msg.sender, codeHash);
         emit VoucherRedeemed(batchId, serial, msg.sender, codeHash, seq, ctx.head);
     }
 
-    function _advance(BatchRecord storage batch, uint48 seq, bytes32 head) private {
+    function _advance(BatchRecord storage batch, uint40 seq, bytes32 head) private {
         batch.core.seq = seq;
         batch.head = head;
     }

@@ -38,9 +38,9 @@ interface IVoucherRegistry {
     struct BatchParams {
         bytes32 merkleRoot;
         uint32 count;
-        uint72 faceValue;
+        uint64 faceValue;
         bytes3 currency;
-        uint40 expiresAt;
+        uint32 expiresAt;
         bool activationRequired;
         bytes32 metadataHash;
         bytes32 manifestHash;
@@ -48,14 +48,17 @@ interface IVoucherRegistry {
     }
 
     /// @notice A batch as stored, with its issuer's account resolved.
+    /// @param stockStart Serials `[stockStart, count)` are the issuer's untouched stock: one
+    /// implicit run, stored nowhere, that starts at `stockStart` (use it as the hint).
     struct BatchInfo {
         address issuer;
-        uint32 issuerId;
+        uint24 issuerId;
         uint32 count;
-        uint40 expiresAt;
+        uint32 stockStart;
+        uint32 expiresAt;
         bool activationRequired;
-        uint48 seq;
-        uint72 faceValue;
+        uint40 seq;
+        uint64 faceValue;
         bytes3 currency;
         bytes32 merkleRoot;
         bytes32 head;
@@ -86,10 +89,10 @@ interface IVoucherRegistry {
     // ------------------------------------------------------------------ events
 
     /// @notice `account` was registered as issuer number `issuerId` with a public profile.
-    event IssuerRegistered(address indexed account, uint32 indexed issuerId, bytes32 profileHash);
+    event IssuerRegistered(address indexed account, uint24 indexed issuerId, bytes32 profileHash);
 
     /// @notice A batch was issued. First link of the batch's hash chain (`seq == 1`).
-    event BatchIssued(uint64 indexed batchId, address indexed issuer, uint48 seq, bytes32 head, BatchParams params);
+    event BatchIssued(uint64 indexed batchId, address indexed issuer, uint40 seq, bytes32 head, BatchParams params);
 
     /// @notice The lot `[start, end)` moved from `from` to `to`, sent by `operator`.
     event LotTransferred(
@@ -99,7 +102,7 @@ interface IVoucherRegistry {
         uint32 start,
         uint32 end,
         address operator,
-        uint48 seq,
+        uint40 seq,
         bytes32 head
     );
 
@@ -110,12 +113,12 @@ interface IVoucherRegistry {
         uint32 start,
         uint32 end,
         address operator,
-        uint48 seq,
+        uint40 seq,
         bytes32 head
     );
 
     /// @notice The issuer revoked (froze) the lot `[start, end)` with reason code `reason`.
-    event LotRevoked(uint64 indexed batchId, uint32 start, uint32 end, uint16 reason, uint48 seq, bytes32 head);
+    event LotRevoked(uint64 indexed batchId, uint32 start, uint32 end, uint16 reason, uint40 seq, bytes32 head);
 
     /// @notice The card `serial` was redeemed by `redeemer`, revealing the code that hashes to `codeHash`.
     event VoucherRedeemed(
@@ -123,12 +126,12 @@ interface IVoucherRegistry {
         uint32 indexed serial,
         address indexed redeemer,
         bytes32 codeHash,
-        uint48 seq,
+        uint40 seq,
         bytes32 head
     );
 
     /// @notice The batch issuer allowed or disallowed `redeemer` to redeem cards of the batch.
-    event RedeemerSet(uint64 indexed batchId, address indexed redeemer, bool allowed, uint48 seq, bytes32 head);
+    event RedeemerSet(uint64 indexed batchId, address indexed redeemer, bool allowed, uint40 seq, bytes32 head);
 
     /// @notice `holder` approved or unapproved `operator` to move and activate its lots of `batchId`.
     event ApprovalForBatch(address indexed holder, uint64 indexed batchId, address indexed operator, bool approved);
@@ -143,7 +146,7 @@ interface IVoucherRegistry {
     /// @notice Only the batch's issuer may do this; `caller` is not it.
     error VoucherRegistryNotBatchIssuer(uint64 batchId, address caller);
     /// @notice `batchId` is not in the id space (`issuerId << 32 | number`) of the calling issuer.
-    error VoucherRegistryBatchIdNotOwned(uint64 batchId, uint32 issuerId);
+    error VoucherRegistryBatchIdNotOwned(uint64 batchId, uint24 issuerId);
     /// @notice `batchId` was already issued.
     error VoucherRegistryBatchExists(uint64 batchId);
     /// @notice The zero address cannot be an issuer.
@@ -155,7 +158,7 @@ interface IVoucherRegistry {
     /// @notice `currency` is not three ASCII capitals as ISO 4217 requires.
     error VoucherRegistryInvalidCurrency(bytes3 currency);
     /// @notice The expiry `expiresAt` is not in the future (`now`).
-    error VoucherRegistryExpiryInPast(uint40 expiresAt, uint256 now);
+    error VoucherRegistryExpiryInPast(uint32 expiresAt, uint256 now);
     /// @notice `hint` is not the start of a custody run of `batchId`.
     error VoucherRegistryInvalidHint(uint64 batchId, uint32 hint);
     /// @notice The lot `[start, end)` is empty.
@@ -177,7 +180,7 @@ interface IVoucherRegistry {
     /// @notice The run starting at `runStart` is already activated.
     error VoucherRegistryLotAlreadyActivated(uint64 batchId, uint32 runStart);
     /// @notice The batch expired at `expiresAt`.
-    error VoucherRegistryBatchExpired(uint64 batchId, uint40 expiresAt);
+    error VoucherRegistryBatchExpired(uint64 batchId, uint32 expiresAt);
     /// @notice A revocation needs a non-zero reason code.
     error VoucherRegistryInvalidRevokeReason(uint16 reason);
     /// @notice The zero address cannot redeem.
@@ -213,8 +216,9 @@ interface IVoucherRegistry {
 
     /// @notice Issues batch `batchId` of `params.count` cards to the caller, committing their Merkle root.
     /// @dev Issuer only; `batchId` must be `callerIssuerId << 32 | number` and not yet issued.
-    /// Gas does not depend on `count`: the caller holds every serial in one implicit run until
-    /// the first lot leaves it.
+    /// Gas does not depend on `count`: the caller's untouched stock is one implicit run
+    /// `[stockStart, count)` that is stored nowhere; lots taken from its front only move
+    /// `stockStart` forward.
     function issueBatch(uint64 batchId, BatchParams calldata params) external;
 
     /// @notice Allows or disallows `redeemer` to redeem cards of `batchId`. Batch issuer only.
@@ -261,10 +265,10 @@ interface IVoucherRegistry {
     function isIssued(uint64 batchId) external view returns (bool);
 
     /// @notice The issuer id and public profile hash of `account` (id 0: never registered).
-    function issuerOf(address account) external view returns (uint32 issuerId, bytes32 profileHash);
+    function issuerOf(address account) external view returns (uint24 issuerId, bytes32 profileHash);
 
     /// @notice The account of issuer number `issuerId`.
-    function issuerAccount(uint32 issuerId) external view returns (address);
+    function issuerAccount(uint24 issuerId) external view returns (address);
 
     /// @notice Whether `account` may redeem cards of `batchId`.
     function isRedeemer(uint64 batchId, address account) external view returns (bool);
@@ -279,9 +283,10 @@ interface IVoucherRegistry {
     function runAt(uint64 batchId, uint32 hint) external view returns (Run memory);
 
     /// @notice Start of the custody run containing `serial`, found without a hint.
-    /// @dev For eth_call only. Walks forward over runs from serial 0 and backward over serials
-    /// from `serial` at the same time and stops at whichever finds the run first, so its cost is
-    /// the smaller of (runs before the card) and (distance to its run start).
+    /// @dev For eth_call only. A card in the issuer's untouched stock answers at once
+    /// (`stockStart`); otherwise it walks forward over runs from serial 0 and backward over
+    /// serials from `serial` at the same time and stops at whichever finds the run first, so its
+    /// cost is the smaller of (runs before the card) and (distance to its run start).
     function runStartOf(uint64 batchId, uint32 serial) external view returns (uint32);
 
     /// @notice Status and holder of a card, given the start of its run (verified).

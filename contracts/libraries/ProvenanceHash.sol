@@ -21,12 +21,12 @@ library ProvenanceHash {
         address issuer,
         IVoucherRegistry.BatchParams calldata params
     ) internal pure returns (bytes32) {
-        return keccak256(abi.encode(bytes32(0), uint48(1), KIND_ISSUED, batchId, issuer, params));
+        return keccak256(abi.encode(bytes32(0), uint40(1), KIND_ISSUED, batchId, issuer, params));
     }
 
     function transferred(
         bytes32 head,
-        uint48 seq,
+        uint40 seq,
         uint64 batchId,
         address from,
         address to,
@@ -39,7 +39,7 @@ library ProvenanceHash {
 
     function activated(
         bytes32 head,
-        uint48 seq,
+        uint40 seq,
         uint64 batchId,
         address holder,
         uint32 start,
@@ -51,7 +51,7 @@ library ProvenanceHash {
 
     function revoked(
         bytes32 head,
-        uint48 seq,
+        uint40 seq,
         uint64 batchId,
         uint32 start,
         uint32 end,
@@ -62,7 +62,7 @@ library ProvenanceHash {
 
     function redeemed(
         bytes32 head,
-        uint48 seq,
+        uint40 seq,
         uint64 batchId,
         uint32 serial,
         address redeemer,
@@ -73,7 +73,7 @@ library ProvenanceHash {
 
     function redeemerSet(
         bytes32 head,
-        uint48 seq,
+        uint40 seq,
         uint64 batchId,
         address redeemer,
         bool allowed

@@ -5,7 +5,7 @@
 export function makeBatchId(issuerId: number | bigint, number: number | bigint): bigint {
   const issuer = BigInt(issuerId);
   const n = BigInt(number);
-  if (issuer <= 0n || issuer > 0xffffffffn) throw new RangeError(`issuer id must be 1..2^32-1, got ${issuer}`);
+  if (issuer <= 0n || issuer > 0xffffffn) throw new RangeError(`issuer id must be 1..2^24-1, got ${issuer}`);
   if (n < 0n || n > 0xffffffffn) throw new RangeError(`batch number must be 0..2^32-1, got ${n}`);
   return (issuer << 32n) | n;
 }

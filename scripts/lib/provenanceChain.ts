@@ -75,9 +75,9 @@ const BATCH_PARAMS_TUPLE = {
   components: [
     { name: "merkleRoot", type: "bytes32" },
     { name: "count", type: "uint32" },
-    { name: "faceValue", type: "uint72" },
+    { name: "faceValue", type: "uint64" },
     { name: "currency", type: "bytes3" },
-    { name: "expiresAt", type: "uint40" },
+    { name: "expiresAt", type: "uint32" },
     { name: "activationRequired", type: "bool" },
     { name: "metadataHash", type: "bytes32" },
     { name: "manifestHash", type: "bytes32" },
@@ -85,7 +85,7 @@ const BATCH_PARAMS_TUPLE = {
   ],
 } as const;
 
-const LINK_PREFIX = [{ type: "bytes32" }, { type: "uint48" }, { type: "uint8" }, { type: "uint64" }] as const;
+const LINK_PREFIX = [{ type: "bytes32" }, { type: "uint40" }, { type: "uint8" }, { type: "uint64" }] as const;
 
 /**
  * The head that follows `previousHead` when `event` is appended as link number `event.seq`.

@@ -63,6 +63,37 @@ describe("VoucherRegistry: custody", function () {
       expect([after.seq, after.head]).to.deep.equal([2n, head]);
     });
 
+    it("keeps the issuer's untouched stock implicit and moves its start forward", async function () {
+      const { registry, issuer, distributor, retailer, batchId } = await networkHelpers.loadFixture(fixture);
+      expect((await registry.batchOf(batchId)).stockStart).to.equal(0n);
+      await registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 0, 100, 0);
+      expect((await registry.batchOf(batchId)).stockStart).to.equal(100n);
+      await registry.connect(issuer).transferLot(batchId, issuer.address, retailer.address, 150, 160, 100);
+      expect((await registry.batchOf(batchId)).stockStart).to.equal(160n);
+      expect(await runOf(registry, batchId, 100)).to.deep.equal({
+        holder: issuer.address,
+        end: 150,
+        flags: 0,
+        revokeReason: 0,
+      });
+      expect(await runOf(registry, batchId, 160)).to.deep.equal({
+        holder: issuer.address,
+        end: 1000,
+        flags: 0,
+        revokeReason: 0,
+      });
+      expect(await registry.runStartOf(batchId, 999)).to.equal(160n);
+      expect(await registry.runStartOf(batchId, 120)).to.equal(100n);
+      await expect(registry.connect(issuer).transferLot(batchId, issuer.address, retailer.address, 100, 110, 0))
+        .to.be.revertedWithCustomError(registry, "VoucherRegistryLotOutsideRun")
+        .withArgs(batchId, 100, 110, 0, 100);
+      await registry.connect(issuer).transferLot(batchId, issuer.address, retailer.address, 160, 1000, 160);
+      expect((await registry.batchOf(batchId)).stockStart).to.equal(1000n);
+      await expect(registry.runAt(batchId, 1000))
+        .to.be.revertedWithCustomError(registry, "VoucherRegistryInvalidHint")
+        .withArgs(batchId, 1000);
+    });
+
     it("splits a run in three when the lot is in its middle", async function () {
       const { registry, issuer, distributor, batchId } = await networkHelpers.loadFixture(fixture);
       await registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 200, 300, 0);
