@@ -1,10 +1,11 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { decodeEventLog, type Abi, type Hex } from "viem";
+import { decodeEventLog, type Hex } from "viem";
 
 import { makeBatchId } from "../../../scripts/lib/batchId.js";
 import { toProvenanceEvent } from "../../../scripts/lib/toProvenanceEvent.js";
 import { replayProvenance } from "../../../scripts/lib/provenanceChain.js";
+import { voucherRegistryAbi } from "../../../scripts/lib/voucherRegistryAbi.js";
 import { deployRegistry } from "../../helpers/registryFixture.js";
 
 const { ethers } = await network.create();
@@ -21,13 +22,12 @@ describe("toProvenanceEvent", function () {
     const { code, proof } = batch.redemptionOf(1);
     await registry.connect(redeemer).redeem(batch.batchId, 1, 0, code, proof);
 
-    const abi = JSON.parse(registry.interface.formatJson()) as Abi;
     const logs = await ethers.provider.getLogs({ address: await registry.getAddress(), fromBlock: 0 });
     const decoded = logs.map((log) =>
-      decodeEventLog({ abi, data: log.data as Hex, topics: log.topics as [Hex, ...Hex[]] }),
+      decodeEventLog({ abi: voucherRegistryAbi, data: log.data as Hex, topics: log.topics as [Hex, ...Hex[]] }),
     );
     const events = decoded.flatMap(({ eventName, args }) => {
-      const event = toProvenanceEvent(eventName ?? "", args as unknown as Record<string, unknown>);
+      const event = toProvenanceEvent(eventName, args as unknown as Record<string, unknown>);
       return event === undefined ? [] : [event];
     });
 
