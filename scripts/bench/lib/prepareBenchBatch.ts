@@ -29,7 +29,7 @@ export type BenchBatch = {
 };
 
 /**
- * Fixed expiry (2100-01-01T00:00:00Z): realistic calldata (a non-zero `uint40`) that never lapses
+ * Fixed expiry (2100-01-01T00:00:00Z): realistic calldata (a non-zero `uint32`) that never lapses
  * and is the same every run, so gas is reproducible.
  */
 export const BENCH_EXPIRES_AT = 4_102_444_800;
