@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
 import {IVoucherRegistry} from "./interfaces/IVoucherRegistry.sol";
@@ -75,6 +76,9 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
     mapping(uint64 batchId => mapping(uint32 start => Run)) private _runs;
     /// @dev One bit per serial: word `serial >> 8`, bit `serial & 255`.
     mapping(uint64 batchId => mapping(uint256 word => uint256)) private _redeemedBits;
+    /// @dev One bit per non-zero word of `_redeemedBits`: summary `word >> 8`, bit `word & 255`.
+    /// Written only when a word receives its first redemption.
+    mapping(uint64 batchId => mapping(uint256 summary => uint256)) private _redeemedWords;
     mapping(uint64 batchId => mapping(address => bool)) private _redeemers;
     mapping(address holder => mapping(uint64 batchId => mapping(address operator => bool))) private _batchApprovals;
     mapping(address holder => mapping(address operator => bool)) private _globalApprovals;
@@ -339,6 +343,29 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
     }
 
     /// @inheritdoc IVoucherRegistry
+    function findRedeemed(uint64 batchId, uint32 start, uint32 end) external view returns (bool, uint32) {
+        if (start >= end) revert VoucherRegistryEmptyLot(batchId, start, end);
+        uint256 firstWord = start >> 8;
+        uint256 lastWord = (end - 1) >> 8;
+        for (uint256 summaryIndex = firstWord >> 8; summaryIndex <= lastWord >> 8; ++summaryIndex) {
+            uint256 flagged = _redeemedWords[batchId][summaryIndex];
+            while (flagged != 0) {
+                // Lowest flagged word first, so the first hit is the lowest redeemed serial.
+                uint256 word = (summaryIndex << 8) | _lowestBit(flagged);
+                flagged &= flagged - 1;
+                if (word < firstWord) continue;
+                if (word > lastWord) break;
+                uint256 bits = _redeemedBits[batchId][word];
+                if (word == firstWord) bits &= type(uint256).max << (start & 0xff);
+                if (word == lastWord) bits &= type(uint256).max >> (255 - ((end - 1) & 0xff));
+                // The result is below `end`, a uint32.
+                if (bits != 0) return (true, uint32((word << 8) | _lowestBit(bits)));
+            }
+        }
+        return (false, 0);
+    }
+
+    /// @inheritdoc IVoucherRegistry
     function runAt(uint64 batchId, uint32 hint) external view returns (Run memory) {
         return _runAt(batchId, _batchOrRevert(batchId).core, hint);
     }
@@ -498,6 +525,10 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
         if (!MerkleProof.verifyCalldata(proof, ctx.root, leaf)) revert VoucherRegistryInvalidProof(batchId, serial);
 
         bitmap[serial >> 8] = bits | bit;
+        if (bits == 0) {
+            uint256 word = serial >> 8;
+            _redeemedWords[batchId][word >> 8] |= 1 << (word & 0xff);
+        }
         uint40 seq = ++ctx.seq;
         ctx.head = ProvenanceHash.redeemed(ctx.head, seq, batchId, serial, msg.sender, codeHash);
         emit VoucherRedeemed(batchId, serial, msg.sender, codeHash, seq, ctx.head);
@@ -506,6 +537,11 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
     function _advance(BatchRecord storage batch, uint40 seq, bytes32 head) private {
         batch.core.seq = seq;
         batch.head = head;
+    }
+
+    /// @dev Index of the lowest set bit of a non-zero word.
+    function _lowestBit(uint256 x) private pure returns (uint256) {
+        return Math.log2(x & (~x + 1));
     }
 
     function _isExpired(BatchCore memory core) private view returns (bool) {

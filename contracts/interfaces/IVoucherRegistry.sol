@@ -279,6 +279,12 @@ interface IVoucherRegistry {
     /// @notice Whether the card `serial` of `batchId` was redeemed.
     function isRedeemed(uint64 batchId, uint32 serial) external view returns (bool);
 
+    /// @notice The lowest redeemed serial in `[start, end)` of `batchId`, if any.
+    /// @dev A second bitmap keeps one bit per 256-card word that holds any redemption, so a lot
+    /// with no redemption costs one storage read per 65,536 cards; each flagged word costs one more.
+    /// Lets a buyer's escrow check that a lot is unspent before paying for it.
+    function findRedeemed(uint64 batchId, uint32 start, uint32 end) external view returns (bool found, uint32 serial);
+
     /// @notice The custody run starting at `hint`; reverts if `hint` is not a run start.
     function runAt(uint64 batchId, uint32 hint) external view returns (Run memory);
 

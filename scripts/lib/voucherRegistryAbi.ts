@@ -447,6 +447,20 @@ export const voucherRegistryAbi = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "uint64", name: "batchId", type: "uint64" },
+      { internalType: "uint32", name: "start", type: "uint32" },
+      { internalType: "uint32", name: "end", type: "uint32" },
+    ],
+    name: "findRedeemed",
+    outputs: [
+      { internalType: "bool", name: "", type: "bool" },
+      { internalType: "uint32", name: "", type: "uint32" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "bytes32", name: "role", type: "bytes32" }],
     name: "getRoleAdmin",
     outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],

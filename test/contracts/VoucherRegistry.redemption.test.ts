@@ -227,4 +227,78 @@ describe("VoucherRegistry: redemption", function () {
       );
     });
   });
+
+  describe("findRedeemed", function () {
+    // 70,000 cards span two summary words (65,536 cards each) and 274 bitmap words.
+    const COUNT = 70_000;
+    const REDEEMED = [0, 255, 256, 300, 511, 65_535, 65_536, 65_800, 69_999];
+
+    async function largeFixture() {
+      const base = await deployRegistry(ethers);
+      const large = base.prepareBatch(3, { count: COUNT });
+      await base.registry.connect(base.issuer).issueBatch(large.batchId, large.params);
+      await base.registry.connect(base.issuer).setRedeemer(large.batchId, base.redeemer.address, true);
+      await base.registry
+        .connect(base.redeemer)
+        .redeemMany(
+          large.batchId,
+          REDEEMED.map((serial) => ({ serial, hint: 0, ...large.redemptionOf(serial) })),
+        );
+      return { ...base, large };
+    }
+
+    const expected = (start: number, end: number) => {
+      const hit = REDEEMED.find((serial) => serial >= start && serial < end);
+      return hit === undefined ? [false, 0n] : [true, BigInt(hit)];
+    };
+
+    it("finds the lowest redeemed serial of a lot, at word and summary boundaries", async function () {
+      const { registry, large } = await networkHelpers.loadFixture(largeFixture);
+      const lots: Array<[number, number]> = [
+        [0, 1],
+        [1, 255],
+        [1, 256],
+        [257, 300],
+        [257, 301],
+        [301, 511],
+        [512, 65_535],
+        [512, 65_536],
+        [65_537, 65_800],
+        [65_537, 65_801],
+        [65_801, 69_999],
+        [65_801, 70_000],
+        [0, 70_000],
+        [1_000, 60_000],
+      ];
+      for (const [start, end] of lots) {
+        expect(await registry.findRedeemed(large.batchId, start, end), `[${start}, ${end})`).to.deep.equal(
+          expected(start, end),
+        );
+      }
+    });
+
+    it("agrees with the bitmap on random lots", async function () {
+      const { registry, large } = await networkHelpers.loadFixture(largeFixture);
+      let seed = 0x5eed;
+      const next = (limit: number) => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+        return seed % limit;
+      };
+      for (let i = 0; i < 40; i++) {
+        const start = next(COUNT);
+        const end = start + 1 + next(COUNT - start);
+        expect(await registry.findRedeemed(large.batchId, start, end), `[${start}, ${end})`).to.deep.equal(
+          expected(start, end),
+        );
+      }
+    });
+
+    it("reports nothing for a batch without redemptions and rejects an empty lot", async function () {
+      const { registry, open } = await networkHelpers.loadFixture(fixture);
+      expect(await registry.findRedeemed(open.batchId, 0, 40)).to.deep.equal([false, 0n]);
+      await expect(registry.findRedeemed(open.batchId, 5, 5))
+        .to.be.revertedWithCustomError(registry, "VoucherRegistryEmptyLot")
+        .withArgs(open.batchId, 5, 5);
+    });
+  });
 });

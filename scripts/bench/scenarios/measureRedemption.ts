@@ -12,13 +12,16 @@ export const REDEEM_TARGET = 70_000;
 export const REDEEM_MANY_PER_CARD_TARGET = 35_000;
 /** Cards per slot of the redeemed bitmap. */
 const CARDS_PER_BITMAP_SLOT = 256;
+/** Cards per slot of the summary bitmap (one bit per bitmap slot that holds a redemption). */
+const CARDS_PER_SUMMARY_SLOT = 256 * CARDS_PER_BITMAP_SLOT;
 
 const PROOF_DEPTH = 20;
 const MANY = 100;
 /** The retailer's activated run is `[0, RETAIL_END)`. */
 const RETAIL_END = 300_000;
 /** Serials, chosen so each measurement starts on bitmap words (`serial >> 8`) no earlier one touched. */
-const SINGLE = 1_300; // word 5
+const SINGLE = 1_300; // word 5, the first redemption of summary word 0
+const SINGLE_SAME_SUMMARY = 1_800; // word 7, summary word 0 already set
 const CONSECUTIVE_FIRST = 2_048; // words 8 only
 const SCATTERED_FIRST = 10_000; // words 39, 49, ..., 1029: one word per card
 const SCATTERED_STEP = 2_560;
@@ -30,7 +33,9 @@ const SCATTERED_STEP = 2_560;
  *
  * @dev The redeemed bitmap holds 256 cards per slot: the first card of a slot writes a new slot
  *      (22,100 gas), later cards of the same slot rewrite it (2,900 in a new transaction, 100 within
- *      the same one). Rows show both, since which applies depends on the order cards come in.
+ *      the same one). The first card of a slot also sets its bit in the summary bitmap (one slot per
+ *      65,536 cards): a new slot for the first redemption of those 65,536 cards, a rewrite after.
+ *      Rows show each case, since which applies depends on the order cards come in.
  */
 export async function measureRedemption(ctx: BenchContext, batch: BenchBatch): Promise<GasRow[]> {
   const { registry, issuer, distributor, retailer, redeemer } = ctx;
@@ -66,12 +71,21 @@ export async function measureRedemption(ctx: BenchContext, batch: BenchBatch): P
       hotPath: true,
       note: `proof length ${PROOF_DEPTH}${note}`,
     });
-  const newWord = await redeemOne(SINGLE);
-  const usedWord = await redeemOne(SINGLE + 1);
+  const newSummary = await redeemOne(SINGLE);
+  const newWord = await redeemOne(SINGLE_SAME_SUMMARY);
+  const usedWord = await redeemOne(SINGLE_SAME_SUMMARY + 1);
+  rows.push(
+    single(
+      "new-summary",
+      "first card of its 65,536 (2 new slots)",
+      newSummary,
+      "; no target: once per 65,536 cards, the new slots alone are 44,200",
+    ),
+  );
   rows.push(
     single(
       "new-word",
-      "first card of its bitmap slot (1 new slot)",
+      "first card of its bitmap slot (1 new, 1 rewritten)",
       newWord,
       "; no target: the new slot alone is 22,100",
     ),
@@ -90,6 +104,25 @@ export async function measureRedemption(ctx: BenchContext, batch: BenchBatch): P
       source: "receipt / cards",
       target: REDEEM_TARGET,
       note: `proof length ${PROOF_DEPTH}; = (first + 255 x later) / 256`,
+    }),
+  );
+  const slotsPerSummary = CARDS_PER_SUMMARY_SLOT / CARDS_PER_BITMAP_SLOT;
+  const amortizedSummary = Math.round(
+    (newSummary +
+      (slotsPerSummary - 1) * newWord +
+      (CARDS_PER_SUMMARY_SLOT - slotsPerSummary) * usedWord) /
+      CARDS_PER_SUMMARY_SLOT,
+  );
+  rows.push(
+    gasRow({
+      key: "redeem/depth-20/per-card-average-summary",
+      operation: "redeem",
+      shape: "average per card over 65,536 cards (every card redeemed)",
+      size: 1,
+      gas: amortizedSummary,
+      source: "receipt / cards",
+      target: REDEEM_TARGET,
+      note: `proof length ${PROOF_DEPTH}; 1 first of all + 255 first of a slot + the rest`,
     }),
   );
 
