@@ -34,6 +34,7 @@ import { measureBaselines } from "./scenarios/measureBaselines.js";
 import { measureCustody } from "./scenarios/measureCustody.js";
 import { measureIssuance } from "./scenarios/measureIssuance.js";
 import { measureRedemption } from "./scenarios/measureRedemption.js";
+import { measureSettlement } from "./scenarios/measureSettlement.js";
 import { measureViews } from "./scenarios/measureViews.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -73,9 +74,10 @@ async function main({ json, check, writeSnapshot: write }: BenchFlags): Promise<
   const custody = await measureCustody(ctx);
   const redemption = await measureRedemption(ctx, issuance.million);
   const views = await measureViews(ctx);
+  const settlement = await measureSettlement(ctx);
   const issueThousand = issuance.rows.find((row) => row.key === "issueBatch/1000")!;
   const baselines = await measureBaselines(ctx, issuance.thousand, issueThousand.gas);
-  const rows = [...issuance.rows, ...custody, ...redemption, ...views, ...baselines];
+  const rows = [...issuance.rows, ...custody, ...redemption, ...views, ...settlement, ...baselines];
   log(`measured ${rows.length} figures in ${seconds(started)}`);
 
   const summary = summarize(rows);
