@@ -1,6 +1,7 @@
 /**
- * The main job on the embedded default: a local Hardhat (EDR) chain, a deployed VoucherRegistry,
- * one batch of cards issued, traded down the supply chain, activated at a point of sale,
+ * The main job on the embedded default: a local Hardhat (EDR) chain, a deployed VoucherRegistry
+ * and SettlementEscrow, one batch of cards issued, a lot bought through the escrow (delivery
+ * versus payment in a test stablecoin), traded on down the supply chain, activated at a point of sale,
  * redeemed, one lot revoked, and every card's status read back from the chain. Finally the
  * batch's provenance hash chain is replayed from the chain's logs and compared with the head
  * the contract stores.
@@ -11,6 +12,7 @@ import { network } from "hardhat";
 import { stringToHex, toHex, type Address, type Hex } from "viem";
 
 import { makeBatchId } from "./lib/batchId.js";
+import { computeOrderId, orderAmount, type EscrowOrder } from "./lib/orderId.js";
 import { buildMerkleTree } from "./lib/buildMerkleTree.js";
 import { generateCodes } from "./lib/generateCode.js";
 import { hashCode } from "./lib/hashCode.js";
@@ -82,14 +84,57 @@ const issued = await (
 console.log(`  batch ${batchId} issued, gas ${issued?.gasUsed}`);
 await (await registry.connect(issuer).setRedeemer(batchId, gameStudio.address, true)).wait();
 
-step("sell lots down the chain: supplier -> distributor [0, 1000), distributor -> retailer [0, 100)");
-const t1 = await (
-  await registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 0, 1000, 0)
-).wait();
+step("deploy SettlementEscrow (1% fee, 20% of it to the consumer protection fund) and a test stablecoin");
+const usd = await ethers.deployContract("MockStablecoin", ["Demo USD", "dUSD"]);
+const token = (await usd.getAddress()) as Address;
+const escrow = await ethers.deployContract("SettlementEscrow", [
+  registryAddress,
+  admin.address,
+  admin.address,
+  admin.address,
+  100,
+  2_000,
+  admin.address,
+]);
+const escrowAddress = (await escrow.getAddress()) as Address;
+await (await escrow.setTokenAllowed(token, true)).wait();
+await (await registry.connect(issuer).setApprovalForAll(escrowAddress, true)).wait();
+await (await usd.mint(distributor.address, 100_000_000_000n)).wait();
+console.log(`  escrow ${escrowAddress}, token ${token}`);
+
+step("the distributor buys cards [0, 1000) at 47.50 dUSD each through the escrow");
+const [policyId] = await escrow.currentPolicy();
+const order: EscrowOrder = {
+  buyer: distributor.address as Address,
+  supplier: issuer.address as Address,
+  token,
+  batchId,
+  quantity: 1_000,
+  unitPrice: 47_500_000n,
+  fulfilDeadline: (await ethers.provider.getBlock("latest"))!.timestamp + 7 * 86_400,
+  challengeWindow: 86_400,
+  policyId: Number(policyId),
+  buyerRef: stringToHex("PO-2026-0001", { size: 32 }),
+  salt: stringToHex("demo", { size: 32 }),
+};
+const orderId = computeOrderId({ chainId, escrow: escrowAddress, order });
+await (await usd.connect(distributor).approve(escrowAddress, orderAmount(order))).wait();
+const opened = await (await escrow.connect(distributor).open(order)).wait();
+console.log(`  order ${orderId} opened, ${orderAmount(order) / 1_000_000n} dUSD locked, gas ${opened?.gasUsed}`);
+const delivered = await (await escrow.connect(issuer).fulfill(order, 0, 0)).wait();
+console.log(`  supplier delivered the lot in the same transaction that marked it delivered, gas ${delivered?.gasUsed}`);
+const confirmed = await (await escrow.connect(distributor).confirm(order)).wait();
+const credit = await escrow.creditOf(issuer.address, token);
+console.log(`  distributor checked the cards and confirmed, gas ${confirmed?.gasUsed}; supplier credited`);
+console.log(`  ${Number(credit) / 1e6} dUSD (after the 1% fee), which it withdraws:`);
+await (await escrow.connect(issuer).withdraw(token)).wait();
+console.log(`  supplier's wallet: ${Number(await usd.balanceOf(issuer.address)) / 1e6} dUSD`);
+
+step("the distributor passes cards [0, 100) on to a retailer (a plain lot transfer)");
 const t2 = await (
   await registry.connect(distributor).transferLot(batchId, distributor.address, retailer.address, 0, 100, 0)
 ).wait();
-console.log(`  gas ${t1?.gasUsed} and ${t2?.gasUsed}: a lot transfer costs the same whatever its size`);
+console.log(`  gas ${t2?.gasUsed}: a lot transfer costs the same whatever its size`);
 
 step("the retailer sells cards 0-9 and activates them at the till");
 await (await registry.connect(retailer).activateLot(batchId, 0, 10, 0)).wait();
