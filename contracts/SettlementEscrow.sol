@@ -26,7 +26,7 @@ import {OrderId} from "./libraries/OrderId.sol";
 contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    /// @notice Role allowed to pause new orders and deliveries.
+    /// @notice Role allowed to pause new orders (see {pause}).
     bytes32 public constant PAUSER_ROLE = keccak256("CardProof.PAUSER_ROLE");
     /// @inheritdoc ISettlementEscrow
     uint16 public constant MAX_FEE_BPS = 500;
@@ -75,7 +75,8 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
         uint16 fundShareBps,
         address feeRecipient_
     ) {
-        if (address(registry_) == address(0) || feeRecipient_ == address(0)) revert SettlementEscrowZeroAddress();
+        // A zero admin would freeze policy, allowlist and fee recipient for good.
+        if (address(registry_) == address(0) || admin == address(0)) revert SettlementEscrowZeroAddress();
         _registry = registry_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAUSER_ROLE, pauser);
