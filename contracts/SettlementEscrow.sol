@@ -222,7 +222,8 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
     /// @inheritdoc ISettlementEscrow
     function payFromFund(address token, address to, uint256 amount, bytes32 caseRef) external nonReentrant {
         if (msg.sender != _current.arbiter) revert SettlementEscrowNotFundArbiter(msg.sender);
-        if (to == address(0)) revert SettlementEscrowZeroAddress();
+        // Credit to the escrow itself could never be withdrawn.
+        if (to == address(0) || to == address(this)) revert SettlementEscrowInvalidPayee(to);
         Pool storage pool = _pools[token];
         uint256 available = pool.fund;
         if (amount == 0 || amount > available) revert SettlementEscrowInsufficientFund(token, amount, available);

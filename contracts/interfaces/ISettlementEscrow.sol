@@ -220,6 +220,8 @@ interface ISettlementEscrow {
     error SettlementEscrowInvalidArbiter(address arbiter);
     /// @notice The address must be non-zero.
     error SettlementEscrowZeroAddress();
+    /// @notice A fund payout to the zero address or to the escrow itself.
+    error SettlementEscrowInvalidPayee(address to);
     /// @notice The protection fund holds less than the payout.
     error SettlementEscrowInsufficientFund(address token, uint256 requested, uint256 available);
     /// @notice No platform fees have accrued in `token`.

@@ -125,6 +125,11 @@ export const settlementEscrowAbi = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "address", name: "to", type: "address" }],
+    name: "SettlementEscrowInvalidPayee",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "uint16", name: "buyerShareBps", type: "uint16" }],
     name: "SettlementEscrowInvalidShare",
     type: "error",

@@ -451,11 +451,14 @@ describe("SettlementEscrow: settlement", function () {
         .withArgs(token, buyer.address, 1n, newArbiter.address, ethers.ZeroHash);
     });
 
-    it("rejects the zero address as payee", async function () {
+    it("rejects the zero address and the escrow itself as payee", async function () {
       const f = await networkHelpers.loadFixture(fundedFixture);
       await expect(f.escrow.connect(f.arbiter).payFromFund(f.token, ethers.ZeroAddress, 1n, ethers.ZeroHash))
-        .to.be.revertedWithCustomError(f.escrow, "SettlementEscrowZeroAddress")
-        .withArgs();
+        .to.be.revertedWithCustomError(f.escrow, "SettlementEscrowInvalidPayee")
+        .withArgs(ethers.ZeroAddress);
+      await expect(f.escrow.connect(f.arbiter).payFromFund(f.token, f.escrowAddress, 1n, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(f.escrow, "SettlementEscrowInvalidPayee")
+        .withArgs(f.escrowAddress);
     });
 
     it("rejects a zero amount and more than the fund holds", async function () {
