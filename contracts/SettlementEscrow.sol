@@ -114,7 +114,8 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
             revert SettlementEscrowFulfilDeadlinePassed(orderId, order.fulfilDeadline);
         }
         uint32 quantity = order.quantity;
-        if (uint256(start) + quantity > type(uint32).max) revert SettlementEscrowLotOutOfRange(orderId, start, quantity);
+        if (uint256(start) + quantity > type(uint32).max)
+            revert SettlementEscrowLotOutOfRange(orderId, start, quantity);
         // Cannot overflow: checked against the uint32 range just above.
         uint32 end;
         unchecked {

@@ -132,7 +132,13 @@ interface ISettlementEscrow {
     );
 
     /// @notice The whole amount of an unfulfilled order was credited back to its buyer.
-    event OrderRefunded(bytes32 indexed orderId, address indexed buyer, uint256 amount, RefundReason reason, address caller);
+    event OrderRefunded(
+        bytes32 indexed orderId,
+        address indexed buyer,
+        uint256 amount,
+        RefundReason reason,
+        address caller
+    );
 
     /// @notice `account` withdrew its credited balance of `token`.
     event Withdrawn(address indexed account, address indexed token, uint256 amount);

@@ -238,12 +238,10 @@ describe("VoucherRegistry: redemption", function () {
       const large = base.prepareBatch(3, { count: COUNT });
       await base.registry.connect(base.issuer).issueBatch(large.batchId, large.params);
       await base.registry.connect(base.issuer).setRedeemer(large.batchId, base.redeemer.address, true);
-      await base.registry
-        .connect(base.redeemer)
-        .redeemMany(
-          large.batchId,
-          REDEEMED.map((serial) => ({ serial, hint: 0, ...large.redemptionOf(serial) })),
-        );
+      await base.registry.connect(base.redeemer).redeemMany(
+        large.batchId,
+        REDEEMED.map((serial) => ({ serial, hint: 0, ...large.redemptionOf(serial) })),
+      );
       return { ...base, large };
     }
 

@@ -108,9 +108,7 @@ export async function measureRedemption(ctx: BenchContext, batch: BenchBatch): P
   );
   const slotsPerSummary = CARDS_PER_SUMMARY_SLOT / CARDS_PER_BITMAP_SLOT;
   const amortizedSummary = Math.round(
-    (newSummary +
-      (slotsPerSummary - 1) * newWord +
-      (CARDS_PER_SUMMARY_SLOT - slotsPerSummary) * usedWord) /
+    (newSummary + (slotsPerSummary - 1) * newWord + (CARDS_PER_SUMMARY_SLOT - slotsPerSummary) * usedWord) /
       CARDS_PER_SUMMARY_SLOT,
   );
   rows.push(
