@@ -1,0 +1,306 @@
+import type { Database } from "better-sqlite3";
+import type { Address, Hex } from "viem";
+
+/** A batch as mirrored; `seq`/`head` are the last link the events claimed. */
+export type BatchView = {
+  batchId: string;
+  issuer: Address;
+  issuerId: number;
+  merkleRoot: Hex;
+  count: number;
+  faceValue: string;
+  /** ISO 4217 code as the bytes3 hex the chain stores (e.g. 0x555344 for USD). */
+  currency: Hex;
+  expiresAt: number;
+  activationRequired: boolean;
+  metadataHash: Hex;
+  manifestHash: Hex;
+  metadataUri: string;
+  /** Start of the issuer's untouched stock `[stockStart, count)`. */
+  stockStart: number;
+  seq: number;
+  head: Hex;
+  issuedBlock: number;
+  issuedTx: Hex;
+  issuedAt: number | null;
+};
+
+/** A custody run `[start, end)`; `start` is the hint the registry takes. */
+export type RunView = {
+  batchId: string;
+  start: number;
+  end: number;
+  holder: Address;
+  activated: boolean;
+  revoked: boolean;
+  revokeReason: number;
+};
+
+/** One link of a batch's chain that touches a card (or the whole batch). */
+export type CardEventView = {
+  blockNumber: number;
+  logIndex: number;
+  txHash: Hex;
+  blockTimestamp: number | null;
+  seq: number;
+  eventName: string;
+  start: number | null;
+  end: number | null;
+  from: Address | null;
+  to: Address | null;
+  /** Operator of a transfer or activation, redeemer of a redemption. */
+  operator: Address | null;
+  reason: number | null;
+  codeHash: Hex | null;
+  head: Hex;
+};
+
+/** An escrow order: its terms (what every later escrow call takes back) and its state. */
+export type OrderView = {
+  orderId: Hex;
+  terms: {
+    buyer: Address;
+    supplier: Address;
+    token: Address;
+    batchId: string;
+    quantity: number;
+    unitPrice: string;
+    fulfilDeadline: number;
+    challengeWindow: number;
+    policyId: number;
+    buyerRef: Hex;
+    salt: Hex;
+  };
+  amount: string;
+  status: string;
+  lotStart: number | null;
+  lotEnd: number | null;
+  releaseAt: number | null;
+  disputeReasonHash: Hex | null;
+  openedBlock: number;
+  openedTx: Hex;
+  updatedBlock: number;
+};
+
+/** The indexer's replayed tip of a batch's hash chain next to the last one the events claimed. */
+export type ChainHeadView = {
+  batchId: string;
+  seq: number;
+  head: Hex;
+  claimedSeq: number;
+  claimedHead: Hex;
+  chainOk: boolean;
+  mismatches: number;
+};
+
+export type ChainMismatchView = {
+  blockNumber: number;
+  logIndex: number;
+  batchId: string;
+  reason: string;
+  expectedSeq: number;
+  actualSeq: number;
+  expectedHead: Hex | null;
+  claimedHead: Hex | null;
+};
+
+type Raw = Record<string, unknown>;
+
+/**
+ * Read queries over the mirror, for tests and the REST API (which reads only through
+ * server/store). Each is one indexed query.
+ */
+export function createStoreReader(db: Database) {
+  const q = {
+    batch: db.prepare("SELECT * FROM batches WHERE batch_id = ?"),
+    run: db.prepare("SELECT * FROM runs WHERE batch_id = ? AND start_serial <= ? ORDER BY start_serial DESC LIMIT 1"),
+    runs: db.prepare("SELECT * FROM runs WHERE batch_id = ? ORDER BY start_serial"),
+    cardHistory: db.prepare(
+      `SELECT * FROM batch_events
+       WHERE batch_id = ? AND start_serial <= ? AND end_serial > ? ORDER BY block_number, log_index`,
+    ),
+    redemption: db.prepare("SELECT * FROM redemptions WHERE batch_id = ? AND serial = ? ORDER BY block_number LIMIT 1"),
+    order: db.prepare("SELECT * FROM orders WHERE order_id = ?"),
+    orderEvents: db.prepare("SELECT * FROM order_events WHERE order_id = ? ORDER BY block_number, log_index"),
+    chainHead: db.prepare("SELECT * FROM chain_heads WHERE batch_id = ?"),
+    chainHeads: db.prepare("SELECT * FROM chain_heads ORDER BY batch_id"),
+    mismatches: db.prepare("SELECT * FROM chain_mismatches WHERE batch_id = ? ORDER BY block_number, log_index"),
+    issuer: db.prepare("SELECT * FROM issuers WHERE account = ?"),
+    credit: db.prepare("SELECT amount FROM credits WHERE account = ? AND token = ?"),
+    pool: db.prepare("SELECT fund, fees FROM pools WHERE token = ?"),
+  };
+  const id = (batchId: bigint | string) => batchId.toString();
+  const addr = (address: string) => address.toLowerCase();
+
+  return {
+    getBatch(batchId: bigint | string): BatchView | undefined {
+      const row = q.batch.get(id(batchId)) as Raw | undefined;
+      if (row === undefined) return undefined;
+      return {
+        batchId: row.batch_id as string,
+        issuer: row.issuer as Address,
+        issuerId: row.issuer_id as number,
+        merkleRoot: row.merkle_root as Hex,
+        count: row.count as number,
+        faceValue: row.face_value as string,
+        currency: row.currency as Hex,
+        expiresAt: row.expires_at as number,
+        activationRequired: row.activation_required === 1,
+        metadataHash: row.metadata_hash as Hex,
+        manifestHash: row.manifest_hash as Hex,
+        metadataUri: row.metadata_uri as string,
+        stockStart: row.stock_start as number,
+        seq: row.seq as number,
+        head: row.head as Hex,
+        issuedBlock: row.issued_block as number,
+        issuedTx: row.issued_tx as Hex,
+        issuedAt: row.issued_at as number | null,
+      };
+    },
+
+    /** The custody run holding `serial` (its `start` is the registry's hint), or undefined past the batch. */
+    findRun(batchId: bigint | string, serial: number): RunView | undefined {
+      const row = q.run.get(id(batchId), serial) as Raw | undefined;
+      if (row === undefined || (row.end_serial as number) <= serial) return undefined;
+      return toRun(row);
+    },
+
+    /** Every custody run of a batch, in serial order. */
+    listRuns(batchId: bigint | string): RunView[] {
+      return (q.runs.all(id(batchId)) as Raw[]).map(toRun);
+    },
+
+    /** Every link touching the card, oldest first: issuance, the lots it moved in, its redemption. */
+    getCardHistory(batchId: bigint | string, serial: number): CardEventView[] {
+      return (q.cardHistory.all(id(batchId), serial, serial) as Raw[]).map((row) => ({
+        blockNumber: row.block_number as number,
+        logIndex: row.log_index as number,
+        txHash: row.tx_hash as Hex,
+        blockTimestamp: row.block_timestamp as number | null,
+        seq: row.seq as number,
+        eventName: row.event_name as string,
+        start: row.start_serial as number | null,
+        end: row.end_serial as number | null,
+        from: row.from_account as Address | null,
+        to: row.to_account as Address | null,
+        operator: row.operator as Address | null,
+        reason: row.reason as number | null,
+        codeHash: row.code_hash as Hex | null,
+        head: row.head as Hex,
+      }));
+    },
+
+    isRedeemed(batchId: bigint | string, serial: number): boolean {
+      return q.redemption.get(id(batchId), serial) !== undefined;
+    },
+
+    getOrder(orderId: string): OrderView | undefined {
+      const row = q.order.get(orderId.toLowerCase()) as Raw | undefined;
+      if (row === undefined) return undefined;
+      return {
+        orderId: row.order_id as Hex,
+        terms: {
+          buyer: row.buyer as Address,
+          supplier: row.supplier as Address,
+          token: row.token as Address,
+          batchId: row.batch_id as string,
+          quantity: row.quantity as number,
+          unitPrice: row.unit_price as string,
+          fulfilDeadline: row.fulfil_deadline as number,
+          challengeWindow: row.challenge_window as number,
+          policyId: row.policy_id as number,
+          buyerRef: row.buyer_ref as Hex,
+          salt: row.salt as Hex,
+        },
+        amount: row.amount as string,
+        status: row.status as string,
+        lotStart: row.lot_start as number | null,
+        lotEnd: row.lot_end as number | null,
+        releaseAt: row.release_at as number | null,
+        disputeReasonHash: row.dispute_reason_hash as Hex | null,
+        openedBlock: row.opened_block as number,
+        openedTx: row.opened_tx as Hex,
+        updatedBlock: row.updated_block as number,
+      };
+    },
+
+    /** An order's transitions, oldest first, with each event's arguments. */
+    getOrderEvents(orderId: string): { eventName: string; status: string; blockNumber: number; args: Raw }[] {
+      return (q.orderEvents.all(orderId.toLowerCase()) as Raw[]).map((row) => ({
+        eventName: row.event_name as string,
+        status: row.status as string,
+        blockNumber: row.block_number as number,
+        args: JSON.parse(row.args_json as string) as Raw,
+      }));
+    },
+
+    getChainHead(batchId: bigint | string): ChainHeadView | undefined {
+      const row = q.chainHead.get(id(batchId)) as Raw | undefined;
+      return row === undefined ? undefined : toChainHead(row);
+    },
+
+    listChainHeads(): ChainHeadView[] {
+      return (q.chainHeads.all() as Raw[]).map(toChainHead);
+    },
+
+    listChainMismatches(batchId: bigint | string): ChainMismatchView[] {
+      return (q.mismatches.all(id(batchId)) as Raw[]).map((row) => ({
+        blockNumber: row.block_number as number,
+        logIndex: row.log_index as number,
+        batchId: row.batch_id as string,
+        reason: row.reason as string,
+        expectedSeq: row.expected_seq as number,
+        actualSeq: row.actual_seq as number,
+        expectedHead: row.expected_head as Hex | null,
+        claimedHead: row.claimed_head as Hex | null,
+      }));
+    },
+
+    getIssuer(account: string): { account: Address; issuerId: number; profileHash: Hex | null } | undefined {
+      const row = q.issuer.get(addr(account)) as Raw | undefined;
+      if (row === undefined) return undefined;
+      return {
+        account: row.account as Address,
+        issuerId: row.issuer_id as number,
+        profileHash: row.profile_hash as Hex | null,
+      };
+    },
+
+    /** What `account` can withdraw from the escrow in `token` (decimal string). */
+    getCredit(account: string, token: string): string {
+      return ((q.credit.get(addr(account), addr(token)) as Raw | undefined)?.amount as string | undefined) ?? "0";
+    },
+
+    /** Protection fund and accrued fees in `token` (decimal strings). */
+    getPool(token: string): { fund: string; fees: string } {
+      const row = q.pool.get(addr(token)) as { fund: string; fees: string } | undefined;
+      return row ?? { fund: "0", fees: "0" };
+    },
+  };
+}
+
+export type StoreReader = ReturnType<typeof createStoreReader>;
+
+function toRun(row: Raw): RunView {
+  return {
+    batchId: row.batch_id as string,
+    start: row.start_serial as number,
+    end: row.end_serial as number,
+    holder: row.holder as Address,
+    activated: row.activated === 1,
+    revoked: row.revoked === 1,
+    revokeReason: row.revoke_reason as number,
+  };
+}
+
+function toChainHead(row: Raw): ChainHeadView {
+  return {
+    batchId: row.batch_id as string,
+    seq: row.seq as number,
+    head: row.head as Hex,
+    claimedSeq: row.claimed_seq as number,
+    claimedHead: row.claimed_head as Hex,
+    chainOk: row.chain_ok === 1,
+    mismatches: row.mismatches as number,
+  };
+}
