@@ -1,0 +1,81 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { startFaultyRpcProxy, type Fault } from "../../helpers/faultyRpcProxy.js";
+import {
+  createRandomActivity,
+  createRng,
+  deployIndexerFixture,
+  runFullLifecycle,
+} from "../../helpers/indexerActivity.js";
+import { startJsonRpcServer } from "../../helpers/jsonRpcServer.js";
+import { createTestIndexer, dumpMirror, syncToHead } from "../../helpers/testIndexer.js";
+
+const { ethers, networkHelpers, provider } = await network.create();
+
+describe("sync engine: a faulty RPC provider", function () {
+  it("converges through faults and range limits to the same mirror as a direct sync", async function () {
+    const f = await deployIndexerFixture(ethers);
+    await runFullLifecycle(f, networkHelpers);
+    const activity = createRandomActivity(f, 31);
+    for (let i = 0; i < 30; i++) {
+      await activity.step();
+      // One by one: EDR's hardhat_mine reserves blocks whose parentHash reads as zero, which the
+      // engine (rightly) takes for a broken chain when they fall inside its reorg window.
+      if (i % 10 === 0) for (let b = 0; b < 100; b++) await provider.request({ method: "evm_mine", params: [] });
+    }
+    const server = await startJsonRpcServer(provider);
+    const rng = createRng(32);
+    const kinds: Fault[] = [
+      { type: "status", status: 429, retryAfterSeconds: 0 },
+      { type: "status", status: 500 },
+      { type: "malformed" },
+      { type: "reset" },
+      { type: "hang" },
+      { type: "delay", ms: 30 },
+      { type: "rpcError", code: -32000, message: "header not found" },
+    ];
+    const proxy = await startFaultyRpcProxy({
+      target: server.url,
+      faults: () => (rng.next() < 0.25 ? kinds[rng.int(kinds.length)] : undefined),
+      rangeLimit: { maxBlocks: 40, dialect: "alchemy" },
+    });
+    const indexer = createTestIndexer({
+      rpcUrls: [proxy.url],
+      registry: f.registryAddress,
+      escrow: f.escrowAddress,
+      // Two attempts per request, so some rounds fail as a whole and the loop retries from its checkpoint.
+      config: { rpcTimeoutMs: 250, rpcMaxAttempts: 2, finalityDepth: 10 },
+    });
+    const direct = createTestIndexer({ rpcUrls: [server.url], registry: f.registryAddress, escrow: f.escrowAddress });
+    const atHead = async () => {
+      const head = await ethers.provider.getBlock("latest");
+      for (;;) {
+        const checkpoint = indexer.store.getCheckpoint();
+        if (checkpoint?.blockNumber === head!.number && checkpoint.blockHash === head!.hash) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const running = indexer.engine.start();
+    try {
+      await atHead();
+      for (let i = 0; i < 10; i++) await activity.step(); // while following
+      await atHead();
+    } finally {
+      await indexer.engine.stop();
+    }
+    await running;
+
+    await syncToHead(direct.engine);
+    expect(dumpMirror(indexer.db)).to.deep.equal(dumpMirror(direct.db));
+    const faults = new Set(proxy.calls.map((call) => call.fault));
+    expect([...faults]).to.include.members(["status", "malformed", "reset", "hang", "range"]);
+    expect(indexer.logs.some((r) => r.level === "error" && r.msg.startsWith("sync round failed; retrying"))).to.equal(
+      true,
+    );
+    indexer.close();
+    direct.close();
+    await proxy.close();
+    await server.close();
+  });
+});
