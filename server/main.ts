@@ -1,0 +1,43 @@
+/**
+ * The indexer's entry point: `npm run indexer` (or `tsx server/main.ts [--config file] [--reset]`).
+ * Reads the configuration from `CARDPROOF_*` variables and an optional JSON file (see
+ * server/README.md), mirrors the chain into SQLite until SIGINT or SIGTERM, then stops cleanly.
+ * Exit codes: 0 after a signal, 1 after a fatal sync error, 2 for an invalid configuration.
+ */
+import { BaseError } from "./internal/BaseError.js";
+import { createLogger } from "./internal/createLogger.js";
+import { loadConfig, type IndexerConfig } from "./internal/loadConfig.js";
+import { startIndexer } from "./startIndexer.js";
+
+let config: IndexerConfig;
+try {
+  config = loadConfig({ argv: process.argv.slice(2) });
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+}
+
+const logger = createLogger({ level: config.logLevel, bindings: { service: "cardproof-indexer" } });
+let indexer: ReturnType<typeof startIndexer>;
+try {
+  indexer = startIndexer({ config, logger });
+} catch (error) {
+  logger.error(`indexer failed to start: ${error instanceof BaseError ? error.shortMessage : String(error)}`, {
+    error,
+  });
+  process.exit(1);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    logger.info("signal received; stopping after the current page", { signal });
+    void indexer.stop();
+  });
+}
+
+try {
+  await indexer.done;
+  process.exitCode = 0;
+} catch {
+  process.exitCode = 1;
+}
