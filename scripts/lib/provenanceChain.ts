@@ -1,5 +1,7 @@
 import { encodeAbiParameters, keccak256, type Address, type Hex } from "viem";
 
+import { hashStaticWords } from "./hashStaticWords.js";
+
 /**
  * Off-chain mirror of `contracts/libraries/ProvenanceHash.sol`: recomputes a batch's provenance
  * hash chain from decoded registry events, so an indexer or an auditor can prove that the
@@ -109,48 +111,17 @@ export function computeNextHead(previousHead: Hex, event: ProvenanceEvent): Hex 
           ],
         ),
       );
+    // The other kinds are all static words: the fast encoder (same bytes as abi.encode).
     case "LotTransferred":
-      return keccak256(
-        encodeAbiParameters(
-          [
-            ...LINK_PREFIX,
-            { type: "address" },
-            { type: "address" },
-            { type: "uint32" },
-            { type: "uint32" },
-            { type: "address" },
-          ],
-          [...prefix, event.from, event.to, event.start, event.end, event.operator],
-        ),
-      );
+      return hashStaticWords([...prefix, event.from, event.to, event.start, event.end, event.operator]);
     case "LotActivated":
-      return keccak256(
-        encodeAbiParameters(
-          [...LINK_PREFIX, { type: "address" }, { type: "uint32" }, { type: "uint32" }, { type: "address" }],
-          [...prefix, event.holder, event.start, event.end, event.operator],
-        ),
-      );
+      return hashStaticWords([...prefix, event.holder, event.start, event.end, event.operator]);
     case "LotRevoked":
-      return keccak256(
-        encodeAbiParameters(
-          [...LINK_PREFIX, { type: "uint32" }, { type: "uint32" }, { type: "uint16" }],
-          [...prefix, event.start, event.end, event.reason],
-        ),
-      );
+      return hashStaticWords([...prefix, event.start, event.end, event.reason]);
     case "VoucherRedeemed":
-      return keccak256(
-        encodeAbiParameters(
-          [...LINK_PREFIX, { type: "uint32" }, { type: "address" }, { type: "bytes32" }],
-          [...prefix, event.serial, event.redeemer, event.codeHash],
-        ),
-      );
+      return hashStaticWords([...prefix, event.serial, event.redeemer, event.codeHash]);
     case "RedeemerSet":
-      return keccak256(
-        encodeAbiParameters(
-          [...LINK_PREFIX, { type: "address" }, { type: "bool" }],
-          [...prefix, event.redeemer, event.allowed],
-        ),
-      );
+      return hashStaticWords([...prefix, event.redeemer, event.allowed]);
   }
 }
 
