@@ -28,7 +28,8 @@ describe("hashStaticWords", function () {
             { type: "uint16" },
             { type: "bool" },
           ],
-          values,
+          // viem types small uints as numbers; the encoding is the same.
+          values as unknown as readonly [Hex, number, number, bigint, Hex, number, number, boolean],
         ),
       );
       expect(hashStaticWords(values)).to.equal(expected);
