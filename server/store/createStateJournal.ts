@@ -8,6 +8,13 @@ export type Row = Record<string, string | number | null>;
 type TableStatements = { select: Statement; remove: Statement; upserts: Map<string, Statement> };
 
 /**
+ * Tables rewritten by nearly every log (a batch's seq/head, a chain tip) whose rows are kept in
+ * memory while a page is applied and written once at its end (`flush`). They are read only by key
+ * through this journal while a page is applied, never by other SQL.
+ */
+const CACHED_TABLES: ReadonlySet<StateTable> = new Set<StateTable>(["batches", "chain_heads"]);
+
+/**
  * Writes to the state tables (see `STATE_TABLES`) that can be undone exactly: before a row
  * changes, its previous image (or its absence) is appended to `undo_log` under the block being
  * applied. `undoAfter(n)` replays those images newest first, which restores every state table to
@@ -18,7 +25,11 @@ type TableStatements = { select: Statement; remove: Statement; upserts: Map<stri
  * needs a block-number column. Entries are written only for blocks above the finalized block
  * (`begin(block, false)` turns them off) and pruned once their block is final, so during a
  * backfill of final blocks the journal costs nothing. The invariant the store keeps: every
- * applied block above `sync_state.finalized_block` is fully journaled.
+ * applied block above `sync_state.finalized_block` is fully journaled. Only a key's first change
+ * in a block is journaled: `undoAfter` replays newest first, so that image is the one that counts.
+ *
+ * Rows of `CACHED_TABLES` are written back at `flush()` (the store calls it before committing a
+ * page) and dropped by `discard()` (when the transaction is rolled back).
  */
 export function createStateJournal(db: Database) {
   const statements = new Map<StateTable, TableStatements>();
@@ -26,6 +37,10 @@ export function createStateJournal(db: Database) {
     "INSERT INTO undo_log (block_number, table_name, key_json, old_row_json) VALUES (?, ?, ?, ?)",
   );
   let journalBlock: number | undefined;
+  /** Keys (`table` + key values) already journaled for `journalBlock`. */
+  const journaled = new Set<string>();
+  /** Pending rows of `CACHED_TABLES` by table and key string; null: removed. */
+  const cache = new Map<StateTable, Map<string, { key: Row; row: Row | null }>>();
 
   function statementsOf(table: StateTable): TableStatements {
     let found = statements.get(table);
@@ -51,6 +66,29 @@ export function createStateJournal(db: Database) {
     return key;
   }
 
+  function keyString(table: StateTable, key: Row): string {
+    let text = "";
+    for (const column of STATE_TABLES[table]) text += `${String(key[column])}\u0000`;
+    return text;
+  }
+
+  function cacheOf(table: StateTable) {
+    let found = cache.get(table);
+    if (found === undefined) {
+      found = new Map();
+      cache.set(table, found);
+    }
+    return found;
+  }
+
+  function read(table: StateTable, key: Row): Row | undefined {
+    if (CACHED_TABLES.has(table)) {
+      const pending = cache.get(table)?.get(keyString(table, key));
+      if (pending !== undefined) return pending.row ?? undefined;
+    }
+    return statementsOf(table).select.get(key) as Row | undefined;
+  }
+
   function write(table: StateTable, row: Row) {
     const columns = Object.keys(row);
     const signature = columns.join(",");
@@ -58,42 +96,74 @@ export function createStateJournal(db: Database) {
     let upsert = upserts.get(signature);
     if (upsert === undefined) {
       upsert = db.prepare(
-        `INSERT OR REPLACE INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`,
+        `INSERT OR REPLACE INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
       );
       upserts.set(signature, upsert);
     }
-    upsert.run(row);
+    upsert.run(Object.values(row));
   }
 
   function remember(table: StateTable, key: Row) {
     if (journalBlock === undefined) return;
-    const old = statementsOf(table).select.get(key) as Row | undefined;
+    const id = `${table}\u0000${keyString(table, key)}`;
+    if (journaled.has(id)) return;
+    journaled.add(id);
+    const old = read(table, key);
     insertUndo.run(journalBlock, table, JSON.stringify(key), old === undefined ? null : JSON.stringify(old));
+  }
+
+  function flush() {
+    for (const [table, pending] of cache) {
+      for (const { key, row } of pending.values()) {
+        if (row === null) statementsOf(table).remove.run(key);
+        else write(table, row);
+      }
+    }
+    discard();
+  }
+
+  function discard() {
+    cache.clear();
+    journaled.clear();
+    journalBlock = undefined;
   }
 
   return {
     /** Changes from now on belong to `blockNumber`; journaled only when `journal` (block not final). */
     begin(blockNumber: number, journal: boolean) {
-      journalBlock = journal ? blockNumber : undefined;
+      const next = journal ? blockNumber : undefined;
+      if (next !== journalBlock) journaled.clear();
+      journalBlock = next;
     },
 
+    /** The row with `key` (callers must not change the returned object). */
     get<T extends Row>(table: StateTable, key: Row): T | undefined {
-      return statementsOf(table).select.get(key) as T | undefined;
+      return read(table, key) as T | undefined;
     },
 
-    /** Inserts or replaces a whole row (every column of the table). */
+    /** Inserts or replaces a whole row (every column of the table); the row must not be changed afterwards. */
     put(table: StateTable, row: Row) {
-      remember(table, keyOf(table, row));
-      write(table, row);
+      const key = keyOf(table, row);
+      remember(table, key);
+      if (CACHED_TABLES.has(table)) cacheOf(table).set(keyString(table, key), { key, row });
+      else write(table, row);
     },
 
     remove(table: StateTable, key: Row) {
       remember(table, key);
-      statementsOf(table).remove.run(key);
+      if (CACHED_TABLES.has(table)) cacheOf(table).set(keyString(table, key), { key, row: null });
+      else statementsOf(table).remove.run(key);
     },
+
+    /** Writes the pending rows of the cached tables; must run before the transaction commits. */
+    flush,
+
+    /** Forgets the pending rows (the transaction is being rolled back). */
+    discard,
 
     /** Restores every state table to its content after block `blockNumber` and drops the used entries. */
     undoAfter(blockNumber: number) {
+      flush();
       const entries = db
         .prepare("SELECT table_name, key_json, old_row_json FROM undo_log WHERE block_number > ? ORDER BY id DESC")
         .all(blockNumber) as { table_name: StateTable; key_json: string; old_row_json: string | null }[];

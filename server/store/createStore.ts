@@ -36,6 +36,10 @@ export type StorePage = {
   finalizedBlock: number;
 };
 
+/** Raw logs written by one multi-row `INSERT`, of `LOG_COLUMNS` values each. */
+const LOGS_PER_INSERT = 64;
+const LOG_COLUMNS = 8;
+
 type SyncStateRow = {
   chain_id: string;
   genesis_hash: Hex;
@@ -77,6 +81,10 @@ export function createStore({ db, logger }: { db: Database; logger: Logger }) {
       `INSERT INTO raw_logs (block_number, log_index, block_hash, block_timestamp, tx_hash, address, event_name, args_json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    insertLogs: db.prepare(
+      `INSERT INTO raw_logs (block_number, log_index, block_hash, block_timestamp, tx_hash, address, event_name, args_json)
+       VALUES ${Array.from({ length: LOGS_PER_INSERT }, () => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+    ),
     insertHeader: db.prepare(
       "INSERT OR REPLACE INTO blocks (number, hash, parent_hash, timestamp) VALUES (@number, @hash, @parentHash, @timestamp)",
     ),
@@ -93,6 +101,15 @@ export function createStore({ db, logger }: { db: Database; logger: Logger }) {
       `SELECT * FROM raw_logs WHERE (block_number, log_index) > (?, ?) ORDER BY block_number, log_index LIMIT 2000`,
     ),
   };
+
+  /** Raw-log rows of the page not written yet, column values flat; written LOGS_PER_INSERT at a time. */
+  const pendingLogs: (string | number | null)[] = [];
+  function flushLogs() {
+    if (pendingLogs.length === LOG_COLUMNS * LOGS_PER_INSERT) q.insertLogs.run(pendingLogs);
+    else
+      for (let i = 0; i < pendingLogs.length; i += LOG_COLUMNS) q.insertLog.run(pendingLogs.slice(i, i + LOG_COLUMNS));
+    pendingLogs.length = 0;
+  }
 
   const syncState = () => q.state.get() as SyncStateRow | undefined;
   const registryContext = {
@@ -112,13 +129,25 @@ export function createStore({ db, logger }: { db: Database; logger: Logger }) {
     }
   }
 
+  /** Runs a write transaction; the journal's pending rows go with it when it fails. */
+  function withJournal<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      pendingLogs.length = 0;
+      events.discard();
+      journal.discard();
+      throw error;
+    }
+  }
+
   function requireState(): SyncStateRow {
     const state = syncState();
     if (state === undefined) throw new Error("store: initIdentity() must run before the first page");
     return state;
   }
 
-  const applyPage = db.transaction((page: StorePage) => {
+  const applyPageTransaction = db.transaction((page: StorePage) => {
     const state = requireState();
     const expectedFrom = state.last_block === null ? state.start_block : state.last_block + 1;
     if (page.fromBlock !== expectedFrom || page.toBlock < page.fromBlock) {
@@ -132,7 +161,7 @@ export function createStore({ db, logger }: { db: Database; logger: Logger }) {
       if (log.blockNumber < page.fromBlock || log.blockNumber > page.toBlock) {
         throw new Error(`store: log of block ${log.blockNumber} outside page [${page.fromBlock}, ${page.toBlock}]`);
       }
-      q.insertLog.run(
+      pendingLogs.push(
         log.blockNumber,
         log.logIndex,
         log.blockHash,
@@ -142,8 +171,12 @@ export function createStore({ db, logger }: { db: Database; logger: Logger }) {
         log.eventName,
         JSON.stringify(log.args),
       );
+      if (pendingLogs.length === LOG_COLUMNS * LOGS_PER_INSERT) flushLogs();
       derive(current, log);
     }
+    flushLogs();
+    events.flush();
+    journal.flush();
     for (const header of page.headers) {
       if (header.number >= finalized || header.number === page.toBlock) q.insertHeader.run(header);
     }
@@ -186,6 +219,8 @@ export function createStore({ db, logger }: { db: Database; logger: Logger }) {
       const last = rows[rows.length - 1]!;
       cursor = [last.block_number as number, last.log_index as number];
     }
+    events.flush();
+    journal.flush();
     logger.info("derived tables rebuilt from raw logs", { logs: count });
     return { logs: count };
   });
@@ -239,7 +274,7 @@ export function createStore({ db, logger }: { db: Database; logger: Logger }) {
      * @dev Throws {@link CheckpointMismatchError} (writing nothing) unless `page.fromBlock` is the next block.
      */
     applyPage(page: StorePage): void {
-      applyPage(page);
+      withJournal(() => applyPageTransaction(page));
     },
 
     /**
@@ -247,12 +282,12 @@ export function createStore({ db, logger }: { db: Database; logger: Logger }) {
      * above the checkpoint). Throws {@link RollbackBelowFinalizedError} below the finalized block.
      */
     rollbackTo(blockNumber: number): { undone: number } {
-      return rollbackTo(blockNumber);
+      return withJournal(() => rollbackTo(blockNumber));
     },
 
     /** Recomputes every derived table from `raw_logs` alone (no RPC), in one transaction. */
     rebuildDerived(): { logs: number } {
-      return rebuildDerived();
+      return withJournal(() => rebuildDerived());
     },
 
     /** Empties the database, identity included: the next run syncs from scratch. */

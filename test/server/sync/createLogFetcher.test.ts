@@ -72,6 +72,19 @@ describe("createLogFetcher", function () {
     expect(fetched).to.deep.equal(allLogs.filter((log) => Number(log.blockNumber) >= from));
   }
 
+  /** Like expectCompleteCover, over `[from, to]`. */
+  function expectCompleteCoverTo(pages: LogPage[], from: number, to: number) {
+    let next = from;
+    for (const page of pages) {
+      expect(page.fromBlock, "pages are contiguous").to.equal(next);
+      expect(page.toBlock).to.be.at.least(page.fromBlock);
+      next = page.toBlock + 1;
+    }
+    expect(next - 1).to.equal(to);
+    const inRange = (log: RpcLog) => Number(log.blockNumber) >= from && Number(log.blockNumber) <= to;
+    expect(pages.flatMap((page) => page.logs)).to.deep.equal(allLogs.filter(inRange));
+  }
+
   const dialects: [RangeDialect, string][] = [
     ["alchemy", "asks next for the range Alchemy suggests"],
     ["infura", "asks next for the range Infura suggests"],
@@ -151,11 +164,38 @@ describe("createLogFetcher", function () {
       const { pages } = await fetchAll([broken.url, backup.url], { initialRange: 500, maxRange: 1_000 });
       expectCompleteCover(pages);
       expect(broken.calls.length).to.be.greaterThan(0);
-      expect(backup.servedLogRanges.length).to.equal(pages.length);
+      // Every page comes from a range the backup served (an answer over `targetLogs` makes several pages).
+      for (const page of pages) {
+        expect(
+          backup.servedLogRanges.some(([from, to]) => from <= page.fromBlock && page.toBlock <= to),
+          `page [${page.fromBlock}, ${page.toBlock}] was served by the backup`,
+        ).to.equal(true);
+      }
     } finally {
       await broken.close();
       await backup.close();
     }
+  });
+
+  it("sizes spans from the log density and splits a large answer into block-aligned pages", async function () {
+    const rpc = createRpcClient({ urls: [server.url], logger: quiet, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 300 });
+    const from = dense[0] - 2;
+    const fetcher = createLogFetcher({ rpc, logger: quiet, addresses: [registry], targetLogs: 8, initialRange: 64 });
+    expect(fetcher.span, "the first span is modest whatever initialRange says").to.equal(10);
+    const pages: LogPage[] = [];
+    for await (const page of fetcher.fetch(from, dense[1])) pages.push(page);
+    expectCompleteCoverTo(pages, from, dense[1]);
+    // The first answer (10 blocks, 8 logs) exceeds no target; the next spans follow the density (1 log a block).
+    expect(pages.every((page) => page.logs.length <= 8)).to.equal(true);
+    expect(Math.max(...pages.map((page) => page.toBlock - page.fromBlock + 1))).to.be.at.most(10);
+
+    const big = createLogFetcher({ rpc, logger: quiet, addresses: [registry], targetLogs: 7, maxRange: 64 });
+    const split: LogPage[] = [];
+    for await (const page of big.fetch(dense[0], dense[0] + 9)) split.push(page);
+    expect(split.map((page) => [page.fromBlock, page.toBlock, page.logs.length])).to.deep.equal([
+      [dense[0], dense[0] + 6, 7],
+      [dense[0] + 7, dense[0] + 9, 3],
+    ]);
   });
 
   it("fails loudly when a single block is refused, instead of skipping it", async function () {
