@@ -1,4 +1,5 @@
 import type { Logger } from "./internal/createLogger.js";
+import { createMetrics, type Metrics } from "./internal/createMetrics.js";
 import type { IndexerConfig } from "./internal/loadConfig.js";
 import { createStore } from "./store/createStore.js";
 import { openDatabase } from "./store/openDatabase.js";
@@ -10,9 +11,19 @@ import { createSyncEngine } from "./sync/createSyncEngine.js";
  * sync engine, and starts the sync loop.
  *
  * @returns `done` settles when the loop ends (rejects on a fatal error); `stop()` ends the loop
- * after its current store write and closes the database.
+ * after its current store write and closes the database. `db` is the open connection (the API
+ * reads through a store on it).
  */
-export function startIndexer({ config, logger }: { config: IndexerConfig; logger: Logger }) {
+export function startIndexer({
+  config,
+  logger,
+  metrics = createMetrics(),
+}: {
+  config: IndexerConfig;
+  logger: Logger;
+  /** Registry the sync engine and RPC client report to (`/metrics`). */
+  metrics?: Metrics;
+}) {
   const db = openDatabase(config.dbPath);
   const store = createStore({ db, logger });
   if (config.reset) {
@@ -24,8 +35,9 @@ export function startIndexer({ config, logger }: { config: IndexerConfig; logger
     logger,
     timeoutMs: config.rpcTimeoutMs,
     maxAttempts: config.rpcMaxAttempts,
+    metrics,
   });
-  const engine = createSyncEngine({ config, store, client, logger });
+  const engine = createSyncEngine({ config, store, client, logger, metrics });
   let closed = false;
   const close = () => {
     if (!closed) {
@@ -35,6 +47,7 @@ export function startIndexer({ config, logger }: { config: IndexerConfig; logger
   };
   const done = engine.start().finally(close);
   return {
+    db,
     store,
     engine,
     done,

@@ -14,10 +14,10 @@
  * @dev Gas is deterministic: a fresh chain, one registry, every transaction in a fixed order, and
  *      seeded card codes (so Merkle roots and proofs, hence calldata, are the same every run).
  */
-import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { createBenchContext } from "./createBenchContext.js";
+import { argumentsAfterScript } from "./lib/argumentsAfterScript.js";
 import type { GasRow } from "./lib/gasRow.js";
 import {
   compareSnapshot,
@@ -30,6 +30,7 @@ import {
 import { BENCH_USAGE, BenchUsageError, parseBenchFlags, type BenchFlags } from "./lib/parseBenchFlags.js";
 import { seconds } from "./lib/prepareBenchBatch.js";
 import { formatGas, renderTable } from "./lib/renderTable.js";
+import { withStdoutOnStderr } from "./lib/withStdoutOnStderr.js";
 import { measureBaselines } from "./scenarios/measureBaselines.js";
 import { measureCustody } from "./scenarios/measureCustody.js";
 import { measureIssuance } from "./scenarios/measureIssuance.js";
@@ -45,7 +46,7 @@ const log = (line: string) => console.error(`[bench:gas] ${line}`);
 
 let flags: BenchFlags;
 try {
-  flags = parseBenchFlags(argumentsAfterScript(process.argv), process.env);
+  flags = parseBenchFlags(argumentsAfterScript(process.argv, import.meta.url), process.env);
 } catch (error) {
   if (!(error instanceof BenchUsageError)) throw error;
   console.error(`${error.message}\n\n${BENCH_USAGE}`);
@@ -119,28 +120,6 @@ async function main({ json, check, writeSnapshot: write }: BenchFlags): Promise<
     }
   }
   return comparison === null || comparison.ok ? 0 : 1;
-}
-
-/**
- * The command-line arguments after this script's path: everything after it under `tsx` or
- * `node --import tsx`; nothing under `hardhat run` (which takes no script arguments, and whose own
- * arguments `run <script>` must not be read as flags).
- */
-function argumentsAfterScript(argv: readonly string[]): string[] {
-  const self = fileURLToPath(import.meta.url);
-  const index = argv.findIndex((arg, i) => i > 0 && resolve(arg) === self);
-  return index === -1 ? argv.slice(2) : argv.slice(index + 1);
-}
-
-/** Runs `task` with `console.log` sent to stderr, so that stdout carries only the report. */
-async function withStdoutOnStderr<T>(task: () => Promise<T>): Promise<T> {
-  const original = console.log;
-  console.log = console.error;
-  try {
-    return await task();
-  } finally {
-    console.log = original;
-  }
 }
 
 function summarize(rows: readonly GasRow[]) {

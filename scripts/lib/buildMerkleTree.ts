@@ -58,6 +58,32 @@ export function buildMerkleTree(leaves: Uint8Array | readonly Hex[]): MerkleTree
     count = parents;
   }
 
+  return restoreMerkleTree(layers);
+}
+
+/**
+ * A {@link MerkleTree} over layers that {@link buildMerkleTree} computed earlier (e.g. kept in a
+ * database), without hashing anything again: proofs come from the stored nodes.
+ *
+ * @dev Checks the shape only (each layer holds `ceil(n / 2)` nodes of the `n` below it, the last one
+ *      node), not the hashes: pass layers from a trusted store, and let verifiers check proofs
+ *      against the on-chain root as they always must. The arrays are used without a copy.
+ * @throws {RangeError} when the layers do not have the shape of a tree.
+ */
+export function restoreMerkleTree(layers: readonly Uint8Array[]): MerkleTree {
+  const leafLayer = layers[0];
+  if (leafLayer === undefined || leafLayer.length === 0 || leafLayer.length % 32 !== 0) {
+    throw new RangeError("restoreMerkleTree needs a leaf layer of 32 bytes per leaf");
+  }
+  const leafCount = leafLayer.length / 32;
+  for (let level = 1, below = leafCount; below > 1 || level < layers.length; level++) {
+    const expected = Math.ceil(below / 2);
+    if (below === 1 || layers[level]?.length !== 32 * expected) {
+      throw new RangeError(`layer ${level} of a ${leafCount}-leaf tree must hold ${expected} nodes`);
+    }
+    below = expected;
+  }
+
   return {
     root: bytesToHex(layers[layers.length - 1]!),
     leafCount,

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 
 import { isAddress, type Address } from "viem";
@@ -37,6 +38,32 @@ export type IndexerConfig = {
   logRange: { initial: number; max: number };
   /** Wipe the database before starting (after a chain reset, or to resync from scratch). */
   reset: boolean;
+  /** Interface the REST API listens on (`0.0.0.0` or `::` for every interface). */
+  apiHost: string;
+  /** TCP port of the REST API; 0 picks a free one (logged at start). */
+  apiPort: number;
+  /**
+   * Browser origins allowed to upload manifests (`POST`), e.g. `https://supplier.example`; `*` for
+   * any. Reads (`GET`) are public chain data and allowed from every origin.
+   */
+  apiCorsOrigins: string[];
+  /** Requests per second each client IP may make on average (token bucket); 0 turns limiting off. */
+  apiRateLimit: number;
+  /** Requests a client IP may make at once before the rate applies (bucket size). */
+  apiRateBurst: number;
+  /**
+   * Reverse proxies in front of the API whose `X-Forwarded-For` is believed (0: none, the client
+   * IP is the TCP peer). Set it to the number of proxies, or rate limits apply to the proxy.
+   */
+  apiTrustProxy: number;
+  /** Largest manifest upload accepted, in bytes (a 1,000,000-card manifest is 69,000,2xx bytes). */
+  apiManifestMaxBytes: number;
+  /** Memory for Merkle trees kept for proofs, in MiB (a 1,000,000-card batch takes 96 MiB). */
+  apiProofCacheMb: number;
+  /** `/readyz` fails when the mirror is more than this many blocks behind `head - confirmations`. */
+  apiMaxLagBlocks: number;
+  /** The built verifier page, served at `/` when the folder exists. */
+  verifierDir: string;
 };
 
 /** The first contract Hardhat's account #0 deploys on a fresh local node (`npx hardhat node`). */
@@ -59,6 +86,16 @@ export const DEFAULT_CONFIG: IndexerConfig = {
   rpcMaxAttempts: 6,
   logRange: { initial: 1_000, max: 10_000 },
   reset: false,
+  apiHost: "127.0.0.1",
+  apiPort: 8787,
+  apiCorsOrigins: [],
+  apiRateLimit: 50,
+  apiRateBurst: 100,
+  apiTrustProxy: 0,
+  apiManifestMaxBytes: 72 * 1024 * 1024,
+  apiProofCacheMb: 512,
+  apiMaxLagBlocks: 10,
+  verifierDir: resolve(import.meta.dirname, "../../verifier-web/dist"),
 };
 
 /** Environment variable → config file key. */
@@ -79,6 +116,16 @@ const SETTINGS = {
   CARDPROOF_LOG_RANGE: "logRangeInitial",
   CARDPROOF_LOG_RANGE_MAX: "logRangeMax",
   CARDPROOF_INDEXER_RESET: "reset",
+  CARDPROOF_API_HOST: "apiHost",
+  CARDPROOF_API_PORT: "apiPort",
+  CARDPROOF_API_CORS_ORIGINS: "apiCorsOrigins",
+  CARDPROOF_API_RATE_LIMIT: "apiRateLimit",
+  CARDPROOF_API_RATE_BURST: "apiRateBurst",
+  CARDPROOF_API_TRUST_PROXY: "apiTrustProxy",
+  CARDPROOF_API_MANIFEST_MAX_BYTES: "apiManifestMaxBytes",
+  CARDPROOF_API_PROOF_CACHE_MB: "apiProofCacheMb",
+  CARDPROOF_API_MAX_LAG_BLOCKS: "apiMaxLagBlocks",
+  CARDPROOF_VERIFIER_DIR: "verifierDir",
 } as const;
 
 type SettingKey = (typeof SETTINGS)[keyof typeof SETTINGS];
@@ -139,6 +186,16 @@ export function loadConfig(options: LoadConfigOptions = {}): IndexerConfig {
   read("logRangeInitial", integer(1), (value) => (config.logRange.initial = value));
   read("logRangeMax", integer(1), (value) => (config.logRange.max = value));
   read("reset", parseBoolean, (value) => (config.reset = value));
+  read("apiHost", parseHost, (value) => (config.apiHost = value));
+  read("apiPort", integer(0, 65_535), (value) => (config.apiPort = value));
+  read("apiCorsOrigins", parseOrigins, (value) => (config.apiCorsOrigins = value));
+  read("apiRateLimit", integer(0), (value) => (config.apiRateLimit = value));
+  read("apiRateBurst", integer(1), (value) => (config.apiRateBurst = value));
+  read("apiTrustProxy", integer(0, 10), (value) => (config.apiTrustProxy = value));
+  read("apiManifestMaxBytes", integer(1_024), (value) => (config.apiManifestMaxBytes = value));
+  read("apiProofCacheMb", integer(0), (value) => (config.apiProofCacheMb = value));
+  read("apiMaxLagBlocks", integer(0), (value) => (config.apiMaxLagBlocks = value));
+  read("verifierDir", parsePath(cwd), (value) => (config.verifierDir = value));
   if (!raw.has("dbPath")) config.dbPath = resolve(cwd, config.dbPath);
 
   if (config.escrowAddress !== undefined && config.escrowAddress === config.registryAddress) {
@@ -212,14 +269,49 @@ function parseAddress(value: unknown): Parsed<Address> {
   return { value: text.toLowerCase() as Address };
 }
 
-function integer(min: number) {
+function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: unknown): Parsed<number> => {
     const number = typeof value === "number" ? value : /^\d+$/.test(String(value)) ? Number(value) : Number.NaN;
-    if (!Number.isSafeInteger(number) || number < min) {
-      return { problem: `must be an integer >= ${min}, got "${String(value)}"` };
+    if (!Number.isSafeInteger(number) || number < min || number > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+      return { problem: `must be an integer ${range}, got "${String(value)}"` };
     }
     return { value: number };
   };
+}
+
+function parseHost(value: unknown): Parsed<string> {
+  const host = String(value);
+  const hostname =
+    /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+  if (isIP(host) === 0 && !hostname.test(host)) {
+    return { problem: `"${host}" is not an IP address or host name (e.g. 127.0.0.1, 0.0.0.0, ::1, localhost)` };
+  }
+  return { value: host };
+}
+
+function parseOrigins(value: unknown): Parsed<string[]> {
+  const list = Array.isArray(value) ? value : String(value).split(",");
+  const origins: string[] = [];
+  for (const item of list.map((entry) => String(entry).trim()).filter((entry) => entry !== "")) {
+    if (item === "*") {
+      origins.push(item);
+      continue;
+    }
+    let origin: string | undefined;
+    try {
+      const url = new URL(item);
+      const bare = url.pathname === "/" && url.search === "" && url.hash === "";
+      if ((url.protocol === "http:" || url.protocol === "https:") && bare && url.username === "") origin = url.origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin === undefined) {
+      return { problem: `"${item}" is not an origin (scheme://host[:port], no path), nor "*"` };
+    }
+    origins.push(origin);
+  }
+  return { value: origins };
 }
 
 function oneOf<T extends string>(choices: readonly T[]) {

@@ -1,4 +1,4 @@
-import type { Database } from "better-sqlite3";
+import type { Database, Statement } from "better-sqlite3";
 import type { Address, Hex } from "viem";
 
 /** A batch as mirrored; `seq`/`head` are the last link the events claimed. */
@@ -104,7 +104,45 @@ export type ChainMismatchView = {
   claimedHead: Hex | null;
 };
 
+/** The block the mirror reflects: the checkpoint, with its timestamp and whether it is final. */
+export type SnapshotView = {
+  number: number;
+  hash: Hex;
+  /** Unix seconds of the checkpoint block (null only if its header was not kept). */
+  timestamp: number | null;
+  finalizedBlock: number;
+};
+
+export type IssuerView = {
+  account: Address;
+  issuerId: number;
+  profileHash: Hex | null;
+  /** Block of `IssuerRegistered`; null for an issuer known only from its batches. */
+  registeredBlock: number | null;
+};
+
+/**
+ * Everything a card-status answer needs, read by one statement: the snapshot, the batch's status
+ * fields, the run holding the serial and whether it was redeemed. `batch` is undefined for an
+ * unknown batch; `run` for a serial past the batch.
+ */
+export type CardStateView = {
+  snapshot: SnapshotView | undefined;
+  batch: Pick<BatchView, "batchId" | "count" | "expiresAt" | "activationRequired"> | undefined;
+  run: RunView | undefined;
+  redeemed: boolean;
+};
+
+/** Keyset paging: rows after `after` (exclusive), at most `limit`. */
+export type Page<Cursor> = { after?: Cursor | undefined; limit: number };
+
+/** Filters of {@link StoreReader.listOrders}; each set one must match. */
+export type OrderFilter = { buyer?: string | undefined; supplier?: string | undefined; batchId?: string | undefined };
+
 type Raw = Record<string, unknown>;
+
+/** Batch ids are below 2^56 (24-bit issuer ids), so SQLite integers hold them; larger cursors match nothing. */
+const MAX_INT64 = (1n << 63n) - 1n;
 
 /**
  * Read queries over the mirror, for tests and the REST API (which reads only through
@@ -113,7 +151,11 @@ type Raw = Record<string, unknown>;
 export function createStoreReader(db: Database) {
   const q = {
     batch: db.prepare("SELECT * FROM batches WHERE batch_id = ?"),
-    run: db.prepare("SELECT * FROM runs WHERE batch_id = ? AND start_serial <= ? ORDER BY start_serial DESC LIMIT 1"),
+    // CAST: better-sqlite3 builds SQLite with STAT4, which re-prepares a statement on every bind when
+    // a bound value could change its plan (~8 µs here); a cast expression is not a plan input.
+    run: db.prepare(
+      "SELECT * FROM runs WHERE batch_id = CAST(? AS TEXT) AND start_serial <= ? ORDER BY start_serial DESC LIMIT 1",
+    ),
     runs: db.prepare("SELECT * FROM runs WHERE batch_id = ? ORDER BY start_serial"),
     cardHistory: db.prepare(
       `SELECT * FROM batch_events
@@ -123,7 +165,35 @@ export function createStoreReader(db: Database) {
     order: db.prepare("SELECT * FROM orders WHERE order_id = ?"),
     orderEvents: db.prepare("SELECT * FROM order_events WHERE order_id = ? ORDER BY block_number, log_index"),
     chainHead: db.prepare("SELECT * FROM chain_heads WHERE batch_id = ?"),
-    chainHeads: db.prepare("SELECT * FROM chain_heads ORDER BY batch_id"),
+    chainHeads: db.prepare(
+      "SELECT * FROM chain_heads WHERE CAST(batch_id AS INTEGER) > ? ORDER BY CAST(batch_id AS INTEGER) LIMIT ?",
+    ),
+    snapshot: db.prepare(
+      `SELECT s.last_block, s.last_block_hash, s.finalized_block, b.timestamp
+       FROM sync_state s LEFT JOIN blocks b ON b.number = s.last_block WHERE s.id = 1`,
+    ),
+    issuers: db.prepare("SELECT * FROM issuers WHERE issuer_id > ? ORDER BY issuer_id LIMIT ?"),
+    cardState: db
+      .prepare(
+        `SELECT s.last_block, s.last_block_hash, s.finalized_block, h.timestamp,
+           b.batch_id, b.count, b.expires_at, b.activation_required,
+           r.start_serial, r.end_serial, r.holder, r.activated, r.revoked, r.revoke_reason,
+           EXISTS (SELECT 1 FROM redemptions WHERE batch_id = CAST(@batchId AS TEXT) AND serial = @serial) AS redeemed
+         FROM sync_state s
+         LEFT JOIN blocks h ON h.number = s.last_block
+         LEFT JOIN batches b ON b.batch_id = CAST(@batchId AS TEXT)
+         LEFT JOIN runs r ON r.batch_id = CAST(@batchId AS TEXT) AND r.start_serial = (
+           SELECT start_serial FROM runs WHERE batch_id = CAST(@batchId AS TEXT) AND start_serial <= @serial
+           ORDER BY start_serial DESC LIMIT 1)
+         WHERE s.id = 1`,
+      )
+      .raw(),
+    batches: db.prepare(
+      "SELECT * FROM batches WHERE CAST(batch_id AS INTEGER) > ? ORDER BY CAST(batch_id AS INTEGER) LIMIT ?",
+    ),
+    batchesOf: db.prepare(
+      "SELECT * FROM batches WHERE issuer = ? AND CAST(batch_id AS INTEGER) > ? ORDER BY CAST(batch_id AS INTEGER) LIMIT ?",
+    ),
     mismatches: db.prepare("SELECT * FROM chain_mismatches WHERE batch_id = ? ORDER BY block_number, log_index"),
     issuer: db.prepare("SELECT * FROM issuers WHERE account = ?"),
     credit: db.prepare("SELECT amount FROM credits WHERE account = ? AND token = ?"),
@@ -131,30 +201,81 @@ export function createStoreReader(db: Database) {
   };
   const id = (batchId: bigint | string) => batchId.toString();
   const addr = (address: string) => address.toLowerCase();
+  const orderQueries = new Map<string, Statement>();
+  /** Paging cursor as a SQLite integer: -1 before the first row, undefined past every possible one. */
+  const cursor = (after: bigint | string | undefined): bigint | undefined => {
+    if (after === undefined) return -1n;
+    const value = BigInt(after);
+    return value > MAX_INT64 ? undefined : value;
+  };
 
   return {
     getBatch(batchId: bigint | string): BatchView | undefined {
       const row = q.batch.get(id(batchId)) as Raw | undefined;
-      if (row === undefined) return undefined;
+      return row === undefined ? undefined : toBatch(row);
+    },
+
+    /** Batches in numeric id order, optionally of one issuer account. */
+    listBatches({ issuer, after, limit }: Page<bigint | string> & { issuer?: string | undefined }): BatchView[] {
+      const from = cursor(after);
+      if (from === undefined) return [];
+      const rows = issuer === undefined ? q.batches.all(from, limit) : q.batchesOf.all(addr(issuer), from, limit);
+      return (rows as Raw[]).map(toBatch);
+    },
+
+    /**
+     * A card's state in one statement (the API's hot path: one read transaction, no `SELECT *`).
+     * @dev Same answers as `getSnapshot`, `getBatch`, `findRun` and `isRedeemed` read together.
+     */
+    getCardState(batchId: bigint | string, serial: number): CardStateView {
+      const row = q.cardState.get({ batchId: id(batchId), serial }) as unknown[] | undefined;
+      if (row === undefined) return { snapshot: undefined, batch: undefined, run: undefined, redeemed: false };
+      const [lastBlock, hash, finalized, timestamp, batch, count, expiresAt, activation] = row;
+      const [start, end, holder, activated, revoked, reason, redeemed] = row.slice(8);
       return {
-        batchId: row.batch_id as string,
-        issuer: row.issuer as Address,
-        issuerId: row.issuer_id as number,
-        merkleRoot: row.merkle_root as Hex,
-        count: row.count as number,
-        faceValue: row.face_value as string,
-        currency: row.currency as Hex,
-        expiresAt: row.expires_at as number,
-        activationRequired: row.activation_required === 1,
-        metadataHash: row.metadata_hash as Hex,
-        manifestHash: row.manifest_hash as Hex,
-        metadataUri: row.metadata_uri as string,
-        stockStart: row.stock_start as number,
-        seq: row.seq as number,
-        head: row.head as Hex,
-        issuedBlock: row.issued_block as number,
-        issuedTx: row.issued_tx as Hex,
-        issuedAt: row.issued_at as number | null,
+        snapshot:
+          lastBlock === null || hash === null
+            ? undefined
+            : {
+                number: lastBlock as number,
+                hash: hash as Hex,
+                timestamp: timestamp as number | null,
+                finalizedBlock: finalized as number,
+              },
+        batch:
+          batch === null
+            ? undefined
+            : {
+                batchId: batch as string,
+                count: count as number,
+                expiresAt: expiresAt as number,
+                activationRequired: activation === 1,
+              },
+        run:
+          start === null || (end as number) <= serial
+            ? undefined
+            : {
+                batchId: batch as string,
+                start: start as number,
+                end: end as number,
+                holder: holder as Address,
+                activated: activated === 1,
+                revoked: revoked === 1,
+                revokeReason: reason as number,
+              },
+        redeemed: redeemed === 1,
+      };
+    },
+
+    /** The block the mirror reflects, or undefined before the first page (or after a rollback past the start). */
+    getSnapshot(): SnapshotView | undefined {
+      const row = q.snapshot.get() as Raw | undefined;
+      if (row === undefined || row.last_block === null || row.last_block_hash === null) return undefined;
+      return {
+        number: row.last_block as number,
+        hash: row.last_block_hash as Hex,
+        timestamp: row.timestamp as number | null,
+        finalizedBlock: row.finalized_block as number,
       };
     },
 
@@ -196,32 +317,7 @@ export function createStoreReader(db: Database) {
 
     getOrder(orderId: string): OrderView | undefined {
       const row = q.order.get(orderId.toLowerCase()) as Raw | undefined;
-      if (row === undefined) return undefined;
-      return {
-        orderId: row.order_id as Hex,
-        terms: {
-          buyer: row.buyer as Address,
-          supplier: row.supplier as Address,
-          token: row.token as Address,
-          batchId: row.batch_id as string,
-          quantity: row.quantity as number,
-          unitPrice: row.unit_price as string,
-          fulfilDeadline: row.fulfil_deadline as number,
-          challengeWindow: row.challenge_window as number,
-          policyId: row.policy_id as number,
-          buyerRef: row.buyer_ref as Hex,
-          salt: row.salt as Hex,
-        },
-        amount: row.amount as string,
-        status: row.status as string,
-        lotStart: row.lot_start as number | null,
-        lotEnd: row.lot_end as number | null,
-        releaseAt: row.release_at as number | null,
-        disputeReasonHash: row.dispute_reason_hash as Hex | null,
-        openedBlock: row.opened_block as number,
-        openedTx: row.opened_tx as Hex,
-        updatedBlock: row.updated_block as number,
-      };
+      return row === undefined ? undefined : toOrder(row);
     },
 
     /** An order's transitions, oldest first, with each event's arguments. */
@@ -234,13 +330,29 @@ export function createStoreReader(db: Database) {
       }));
     },
 
+    /** Orders in id order, filtered by buyer, supplier and/or batch. */
+    listOrders(filter: OrderFilter, { after, limit }: Page<string>): OrderView[] {
+      const columns = (["buyer", "supplier", "batchId"] as const).filter((key) => filter[key] !== undefined);
+      const signature = columns.join(",");
+      let statement = orderQueries.get(signature);
+      if (statement === undefined) {
+        const where = columns.map((key) => `${key === "batchId" ? "batch_id" : key} = ? AND `).join("");
+        statement = db.prepare(`SELECT * FROM orders WHERE ${where}order_id > ? ORDER BY order_id LIMIT ?`);
+        orderQueries.set(signature, statement);
+      }
+      const values = columns.map((key) => (key === "batchId" ? filter.batchId! : addr(filter[key]!)));
+      return (statement.all(...values, after?.toLowerCase() ?? "", limit) as Raw[]).map(toOrder);
+    },
+
     getChainHead(batchId: bigint | string): ChainHeadView | undefined {
       const row = q.chainHead.get(id(batchId)) as Raw | undefined;
       return row === undefined ? undefined : toChainHead(row);
     },
 
-    listChainHeads(): ChainHeadView[] {
-      return (q.chainHeads.all() as Raw[]).map(toChainHead);
+    /** Replayed chain heads in numeric batch id order (every one by default). */
+    listChainHeads({ after, limit }: Page<bigint | string> = { limit: -1 }): ChainHeadView[] {
+      const from = cursor(after);
+      return from === undefined ? [] : (q.chainHeads.all(from, limit) as Raw[]).map(toChainHead);
     },
 
     listChainMismatches(batchId: bigint | string): ChainMismatchView[] {
@@ -256,14 +368,14 @@ export function createStoreReader(db: Database) {
       }));
     },
 
-    getIssuer(account: string): { account: Address; issuerId: number; profileHash: Hex | null } | undefined {
+    getIssuer(account: string): IssuerView | undefined {
       const row = q.issuer.get(addr(account)) as Raw | undefined;
-      if (row === undefined) return undefined;
-      return {
-        account: row.account as Address,
-        issuerId: row.issuer_id as number,
-        profileHash: row.profile_hash as Hex | null,
-      };
+      return row === undefined ? undefined : toIssuer(row);
+    },
+
+    /** Issuers in issuer id order. */
+    listIssuers({ after, limit }: Page<number>): IssuerView[] {
+      return (q.issuers.all(after ?? -1, limit) as Raw[]).map(toIssuer);
     },
 
     /** What `account` can withdraw from the escrow in `token` (decimal string). */
@@ -302,5 +414,65 @@ function toChainHead(row: Raw): ChainHeadView {
     claimedHead: row.claimed_head as Hex,
     chainOk: row.chain_ok === 1,
     mismatches: row.mismatches as number,
+  };
+}
+
+function toBatch(row: Raw): BatchView {
+  return {
+    batchId: row.batch_id as string,
+    issuer: row.issuer as Address,
+    issuerId: row.issuer_id as number,
+    merkleRoot: row.merkle_root as Hex,
+    count: row.count as number,
+    faceValue: row.face_value as string,
+    currency: row.currency as Hex,
+    expiresAt: row.expires_at as number,
+    activationRequired: row.activation_required === 1,
+    metadataHash: row.metadata_hash as Hex,
+    manifestHash: row.manifest_hash as Hex,
+    metadataUri: row.metadata_uri as string,
+    stockStart: row.stock_start as number,
+    seq: row.seq as number,
+    head: row.head as Hex,
+    issuedBlock: row.issued_block as number,
+    issuedTx: row.issued_tx as Hex,
+    issuedAt: row.issued_at as number | null,
+  };
+}
+
+function toOrder(row: Raw): OrderView {
+  return {
+    orderId: row.order_id as Hex,
+    terms: {
+      buyer: row.buyer as Address,
+      supplier: row.supplier as Address,
+      token: row.token as Address,
+      batchId: row.batch_id as string,
+      quantity: row.quantity as number,
+      unitPrice: row.unit_price as string,
+      fulfilDeadline: row.fulfil_deadline as number,
+      challengeWindow: row.challenge_window as number,
+      policyId: row.policy_id as number,
+      buyerRef: row.buyer_ref as Hex,
+      salt: row.salt as Hex,
+    },
+    amount: row.amount as string,
+    status: row.status as string,
+    lotStart: row.lot_start as number | null,
+    lotEnd: row.lot_end as number | null,
+    releaseAt: row.release_at as number | null,
+    disputeReasonHash: row.dispute_reason_hash as Hex | null,
+    openedBlock: row.opened_block as number,
+    openedTx: row.opened_tx as Hex,
+    updatedBlock: row.updated_block as number,
+  };
+}
+
+function toIssuer(row: Raw): IssuerView {
+  return {
+    account: row.account as Address,
+    issuerId: row.issuer_id as number,
+    profileHash: row.profile_hash as Hex | null,
+    registeredBlock: row.registered_block as number | null,
   };
 }

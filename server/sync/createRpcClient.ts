@@ -1,4 +1,5 @@
 import type { Logger } from "../internal/createLogger.js";
+import { createMetrics, type Metrics } from "../internal/createMetrics.js";
 import { redactUrl } from "../internal/redactUrl.js";
 import { sleep } from "../internal/sleep.js";
 import { parseRangeError, type JsonRpcErrorLike } from "./parseRangeError.js";
@@ -26,6 +27,8 @@ export type CreateRpcClientOptions = {
   maxRetryAfterMs?: number;
   /** After moving to a fallback, the first URL is tried again this long later. Default 60 s. */
   primaryRetryMs?: number;
+  /** Registry for `cardproof_rpc_errors_total` (failed attempts by kind). Default: a private one. */
+  metrics?: Metrics;
 };
 
 const TRANSIENT_RPC_MESSAGE =
@@ -51,6 +54,11 @@ export function createRpcClient(options: CreateRpcClientOptions): RpcClient {
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
   const primaryRetryMs = options.primaryRetryMs ?? 60_000;
   const endpoints = urls.map(redactUrl);
+  const rpcErrors = (options.metrics ?? createMetrics()).counter({
+    name: "cardproof_rpc_errors_total",
+    help: "Failed JSON-RPC attempts (each retry counts), by kind: timeout, network, rate-limited, http, malformed, rpc",
+    labelNames: ["kind"],
+  });
   let preferred = 0;
   let switchedAt = 0;
   let nextId = 1;
@@ -135,6 +143,7 @@ export function createRpcClient(options: CreateRpcClientOptions): RpcClient {
         try {
           return (await attempt(urls[index]!, endpoints[index]!, method, params, signal)) as T;
         } catch (error) {
+          if (error instanceof RpcRequestError) rpcErrors.inc({ kind: error.kind });
           if (!(error instanceof RpcRequestError) || !error.retryable) throw error;
           lastError = error;
           if (attemptNumber === maxAttempts) break;

@@ -2,6 +2,7 @@ import { hexToBigInt, type Address, type Hex } from "viem";
 
 import { BaseError } from "../internal/BaseError.js";
 import type { Logger } from "../internal/createLogger.js";
+import { createMetrics, type Metrics } from "../internal/createMetrics.js";
 import type { IndexerConfig } from "../internal/loadConfig.js";
 import { mapConcurrent } from "../internal/mapConcurrent.js";
 import { sleep } from "../internal/sleep.js";
@@ -74,6 +75,7 @@ export function createSyncEngine({
   client,
   logger: parentLogger,
   fetcher: givenFetcher,
+  metrics = createMetrics(),
 }: {
   config: SyncConfig;
   store: Store;
@@ -81,8 +83,34 @@ export function createSyncEngine({
   logger: Logger;
   /** Default: a fetcher over the registry and escrow with `config.logRange`. */
   fetcher?: LogFetcher;
+  /** Registry for the `cardproof_sync_*` and `cardproof_reorg*` metrics. Default: a private one. */
+  metrics?: Metrics;
 }) {
   const logger = parentLogger.child({ component: "sync" });
+  const gauges = {
+    head: metrics.gauge({ name: "cardproof_sync_head_block", help: "Latest block the RPC node reported" }),
+    checkpoint: metrics.gauge({ name: "cardproof_sync_checkpoint_block", help: "Last block applied to the mirror" }),
+    finalized: metrics.gauge({ name: "cardproof_sync_finalized_block", help: "Block taken as final" }),
+    lag: metrics.gauge({
+      name: "cardproof_sync_lag_blocks",
+      help: "Blocks between the node's head and the checkpoint",
+    }),
+  };
+  const counters = {
+    logs: metrics.counter({ name: "cardproof_sync_logs_total", help: "Logs (events) applied to the mirror" }),
+    pages: metrics.counter({ name: "cardproof_sync_pages_total", help: "Pages of logs applied to the mirror" }),
+    failures: metrics.counter({
+      name: "cardproof_sync_round_failures_total",
+      help: "Sync rounds that failed, by whether they are retried",
+      labelNames: ["retryable"],
+    }),
+    reorgs: metrics.counter({ name: "cardproof_reorgs_total", help: "Chain reorganisations rolled back" }),
+  };
+  const reorgDepth = metrics.histogram({
+    name: "cardproof_reorg_depth_blocks",
+    help: "Blocks rolled back per reorganisation",
+    buckets: [1, 2, 3, 4, 6, 8, 12, 16, 32, 64, 128, 256],
+  });
   const contracts: FollowedContracts = {
     registry: config.registryAddress.toLowerCase() as Address,
     escrow: (config.escrowAddress?.toLowerCase() as Address | undefined) ?? null,
@@ -199,6 +227,8 @@ export function createSyncEngine({
       depth: checkpoint.blockNumber - ancestor,
     });
     const { undone } = store.rollbackTo(ancestor);
+    counters.reorgs.inc();
+    reorgDepth.observe(checkpoint.blockNumber - ancestor);
     logger.info("rolled back", { to: ancestor, undoneStateChanges: undone });
     return ancestor;
   }
@@ -235,6 +265,8 @@ export function createSyncEngine({
     const head = await fetchBlockHeader(client, "latest", signal);
     if (head === null) throw new ChainMovedError(0, "the node returned no latest block");
     const finalized = await finality.finalizedBlock(head, signal);
+    gauges.head.set(head.number);
+    gauges.finalized.set(finalized);
     const before = store.getCheckpoint();
     const rolledBackTo = before === undefined ? undefined : await reconcile(before, head, signal);
     const target = head.number - config.confirmations;
@@ -242,6 +274,10 @@ export function createSyncEngine({
     let pages = 0;
     const result = (): SyncResult => {
       const checkpoint = store.getCheckpoint()?.blockNumber;
+      if (checkpoint !== undefined) {
+        gauges.checkpoint.set(checkpoint);
+        gauges.lag.set(Math.max(0, head.number - checkpoint));
+      }
       return {
         head: head.number,
         target,
@@ -306,6 +342,9 @@ export function createSyncEngine({
   }
 
   function logProgress(block: number, target: number, logs: number) {
+    counters.pages.inc();
+    counters.logs.inc(undefined, logs);
+    gauges.checkpoint.set(block);
     logger.debug("page applied", { block, target, logs });
     const now = Date.now();
     if (now - lastProgressLog >= PROGRESS_LOG_MS) {
@@ -351,6 +390,7 @@ export function createSyncEngine({
         if (result.caughtUp) await sleep(config.pollIntervalMs, signal);
       } catch (error) {
         if (signal.aborted) break;
+        counters.failures.inc({ retryable: String(error instanceof BaseError && error.retryable) });
         if (error instanceof BaseError && error.retryable) {
           failures++;
           const delayMs = Math.min(30_000, config.pollIntervalMs * 2 ** Math.min(failures, 5));

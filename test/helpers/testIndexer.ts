@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 
 import { createLogger, type LogRecord } from "../../server/internal/createLogger.js";
+import { createMetrics, type Metrics } from "../../server/internal/createMetrics.js";
 import { DEFAULT_CONFIG, type IndexerConfig } from "../../server/internal/loadConfig.js";
 import { createStore } from "../../server/store/createStore.js";
 import { openDatabase } from "../../server/store/openDatabase.js";
@@ -18,7 +19,10 @@ export function createTestIndexer(options: {
   escrow?: string;
   dbPath?: string;
   config?: Partial<IndexerConfig>;
+  /** Registry for the engine's and RPC client's metrics. */
+  metrics?: Metrics;
 }) {
+  const metrics = options.metrics ?? createMetrics();
   const logs: LogRecord[] = [];
   const logger = createLogger({ level: "debug", sink: (record) => logs.push(record) });
   const config: IndexerConfig = {
@@ -41,9 +45,10 @@ export function createTestIndexer(options: {
     maxAttempts: config.rpcMaxAttempts,
     baseDelayMs: 5,
     maxDelayMs: 50,
+    metrics,
   });
-  const engine = createSyncEngine({ config, store, client, logger });
-  return { config, db, store, client, engine, logs, close: () => db.close() };
+  const engine = createSyncEngine({ config, store, client, logger, metrics });
+  return { config, db, store, client, engine, logs, logger, metrics, close: () => db.close() };
 }
 
 /** Runs `syncOnce` until the mirror reaches the head. */

@@ -96,6 +96,7 @@ describe("indexer process: kill -9 during a backfill", function () {
           CARDPROOF_LOG_RANGE_MAX: "3",
           CARDPROOF_POLL_INTERVAL_MS: "50",
           CARDPROOF_LOG_LEVEL: "warn",
+          CARDPROOF_API_PORT: "0",
         },
         stdio: ["ignore", "ignore", "pipe"],
       });

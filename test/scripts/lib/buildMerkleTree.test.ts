@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { bytesToHex, concat, hexToBytes, keccak256, type Hex } from "viem";
 
-import { buildMerkleTree } from "../../../scripts/lib/buildMerkleTree.js";
+import { buildMerkleTree, restoreMerkleTree } from "../../../scripts/lib/buildMerkleTree.js";
 import { verifyMerkleProof } from "../../../scripts/lib/verifyMerkleProof.js";
 
 /** Tree sizes: every size up to 70, powers of two and their neighbours, and a few irregular ones. */
@@ -136,5 +136,32 @@ describe("buildMerkleTree", function () {
         /out of range: the tree has 5 leaves \(0 to 4\)/,
       );
     }
+  });
+});
+
+describe("restoreMerkleTree", function () {
+  it("serves the same root and proofs from stored layers, hashing nothing", function () {
+    for (const size of [1, 2, 3, 7, 64, 1_025]) {
+      const built = buildMerkleTree(randomLeaves(size));
+      const restored = restoreMerkleTree(built.layers.map((layer) => layer.slice()));
+      expect(restored.root, String(size)).to.equal(built.root);
+      expect(restored.leafCount).to.equal(size);
+      for (const index of [0, size >> 1, size - 1])
+        expect(restored.getProof(index)).to.deep.equal(built.getProof(index));
+    }
+  });
+
+  it("rejects layers that do not have the shape of a tree", function () {
+    const { layers } = buildMerkleTree(randomLeaves(5));
+    expect(() => restoreMerkleTree([])).to.throw(RangeError, "needs a leaf layer");
+    expect(() => restoreMerkleTree(layers.slice(0, -1))).to.throw(
+      RangeError,
+      "layer 3 of a 5-leaf tree must hold 1 nodes",
+    );
+    expect(() => restoreMerkleTree([...layers, new Uint8Array(32)])).to.throw(RangeError, "layer 4");
+    expect(() => restoreMerkleTree([layers[0]!, new Uint8Array(64), ...layers.slice(2)])).to.throw(
+      RangeError,
+      "layer 1 of a 5-leaf tree must hold 3 nodes",
+    );
   });
 });

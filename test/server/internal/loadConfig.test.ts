@@ -106,4 +106,72 @@ describe("loadConfig", function () {
     writeFileSync(file, JSON.stringify({ registry: "0x5fbdb2315678afecb367f032d93f642f64180aa3" }));
     expect(() => loadConfig({ env: {}, argv: ["--config", file] })).to.throw(ConfigError, /unknown setting "registry"/);
   });
+
+  it("serves the API on 127.0.0.1:8787 by default, with the verifier page from the checkout", function () {
+    const config = loadConfig({ env: {}, cwd: "/srv/app" });
+    expect(config).to.deep.include({
+      apiHost: "127.0.0.1",
+      apiPort: 8787,
+      apiCorsOrigins: [],
+      apiRateLimit: 50,
+      apiRateBurst: 100,
+      apiTrustProxy: 0,
+      apiManifestMaxBytes: 72 * 1024 * 1024,
+    });
+    expect(config.verifierDir).to.match(/verifier-web\/dist$/);
+  });
+
+  it("reads the API settings from CARDPROOF_API_* variables", function () {
+    const config = loadConfig({
+      cwd: "/srv/app",
+      env: {
+        CARDPROOF_API_HOST: "0.0.0.0",
+        CARDPROOF_API_PORT: "0",
+        CARDPROOF_API_CORS_ORIGINS: "https://supplier.example, http://localhost:5173/",
+        CARDPROOF_API_RATE_LIMIT: "0",
+        CARDPROOF_API_RATE_BURST: "20",
+        CARDPROOF_API_TRUST_PROXY: "1",
+        CARDPROOF_API_MANIFEST_MAX_BYTES: "1048576",
+        CARDPROOF_API_PROOF_CACHE_MB: "128",
+        CARDPROOF_API_MAX_LAG_BLOCKS: "3",
+        CARDPROOF_VERIFIER_DIR: "web",
+      },
+    });
+    expect(config).to.deep.include({
+      apiHost: "0.0.0.0",
+      apiPort: 0,
+      apiCorsOrigins: ["https://supplier.example", "http://localhost:5173"],
+      apiRateLimit: 0,
+      apiRateBurst: 20,
+      apiTrustProxy: 1,
+      apiManifestMaxBytes: 1_048_576,
+      apiProofCacheMb: 128,
+      apiMaxLagBlocks: 3,
+      verifierDir: "/srv/app/web",
+    });
+    expect(loadConfig({ env: { CARDPROOF_API_HOST: "::1" } }).apiHost).to.equal("::1");
+  });
+
+  it("reports invalid API settings, naming each variable", function () {
+    let error: unknown;
+    try {
+      loadConfig({
+        env: {
+          CARDPROOF_API_HOST: "http://0.0.0.0",
+          CARDPROOF_API_PORT: "70000",
+          CARDPROOF_API_CORS_ORIGINS: "https://supplier.example/upload",
+          CARDPROOF_API_RATE_BURST: "0",
+        },
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).to.be.instanceOf(ConfigError);
+    expect((error as ConfigError).problems).to.deep.equal([
+      'CARDPROOF_API_HOST: "http://0.0.0.0" is not an IP address or host name (e.g. 127.0.0.1, 0.0.0.0, ::1, localhost)',
+      'CARDPROOF_API_PORT: must be an integer from 0 to 65535, got "70000"',
+      'CARDPROOF_API_CORS_ORIGINS: "https://supplier.example/upload" is not an origin (scheme://host[:port], no path), nor "*"',
+      'CARDPROOF_API_RATE_BURST: must be an integer >= 1, got "0"',
+    ]);
+  });
 });

@@ -1,0 +1,234 @@
+/**
+ * Indexer benchmark, side by side in one run on a local in-process EDR chain:
+ *
+ * - backfill: the indexer (its own entry point in a child process, real HTTP JSON-RPC, a fresh
+ *   SQLite file) mirrors a chain of >= 200,000 registry and escrow events: events/s, time waiting
+ *   on RPC, peak RSS; twice: against the node as is (no cap on `eth_getLogs` answers, like geth)
+ *   and behind a hosted provider's cap of 10,000 logs per answer (Infura, Alchemy); next to the
+ *   raw ceiling (the same rows through the store's write path, and as bare SQLite inserts, no
+ *   RPC, no decode) and the ratio;
+ * - live lag: block mined -> event queryable, median and p99 over 60 blocks;
+ * - API: card-status lookups with autocannon over a 1,000,000-card batch.
+ *
+ *   npm run bench:indexer                      table on stdout, progress on stderr
+ *   npm run -s bench:indexer -- --json         the same figures as one JSON document on stdout
+ *   npm run bench:indexer -- --events 50000    another event count (default 200,000)
+ *   npm run bench:indexer -- --quick           smoke run (3,000 events, 10 blocks, 2 s of API)
+ *
+ * Run with `tsx` (the npm script does). The script compiles the contracts itself (Hardhat's build
+ * task, output sent to stderr) before it connects. Timings vary with the machine: the table
+ * reports medians and ratios measured in the same run.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import type { Hex } from "viem";
+
+import type { BlockHeader } from "../../server/store/StoredLog.js";
+import { buildIndexerRows, formatValue, summarizeRows, type IndexerRow } from "./indexer/buildIndexerRows.js";
+import { createChainDriver } from "./indexer/createChainDriver.js";
+import { generateIndexerEvents } from "./indexer/generateIndexerEvents.js";
+import { measureApi, type ApiResult } from "./indexer/measureApi.js";
+import { measureBackfill } from "./indexer/measureBackfill.js";
+import { measureLiveLag } from "./indexer/measureLiveLag.js";
+import { measureRawCeiling } from "./indexer/measureRawCeiling.js";
+import {
+  INDEXER_BENCH_USAGE,
+  IndexerBenchUsageError,
+  parseIndexerBenchFlags,
+  type IndexerBenchFlags,
+} from "./indexer/parseIndexerBenchFlags.js";
+import { planEvents } from "./indexer/planEvents.js";
+import type { IndexerProcess } from "./indexer/spawnIndexer.js";
+import { startJsonRpcServer } from "./indexer/startJsonRpcServer.js";
+import { argumentsAfterScript } from "./lib/argumentsAfterScript.js";
+import { seconds } from "./lib/prepareBenchBatch.js";
+import { renderTable } from "./lib/renderTable.js";
+import { withStdoutOnStderr } from "./lib/withStdoutOnStderr.js";
+
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** The indexer's default reorg window on a dev chain (`CARDPROOF_FINALITY_DEPTH`). */
+const FINALITY_DEPTH = 64;
+/** A short poll interval for following the head (the production default is 1,000 ms). */
+const POLL_INTERVAL_MS = 50;
+/** Runs of each raw ceiling; the median is reported. */
+const CEILING_REPEATS = 3;
+/** Logs per `eth_getLogs` answer hosted providers allow (Infura, Alchemy: 10,000). */
+const PROVIDER_LOG_CAP = 10_000;
+
+const log = (line: string) => console.error(`[bench:indexer] ${line}`);
+
+let flags: IndexerBenchFlags;
+try {
+  flags = parseIndexerBenchFlags(argumentsAfterScript(process.argv, import.meta.url));
+} catch (error) {
+  if (!(error instanceof IndexerBenchUsageError)) throw error;
+  console.error(`${error.message}\n\n${INDEXER_BENCH_USAGE}`);
+  process.exit(2);
+}
+if (flags.help) {
+  console.log(INDEXER_BENCH_USAGE);
+  process.exit(0);
+}
+
+process.exitCode = await main(flags);
+
+async function main({ json, quick, events }: IndexerBenchFlags): Promise<number> {
+  const started = performance.now();
+  const settings = {
+    events,
+    quick,
+    finalityDepth: FINALITY_DEPTH,
+    pollIntervalMs: POLL_INTERVAL_MS,
+    providerLogCap: PROVIDER_LOG_CAP,
+    ceilingRepeats: CEILING_REPEATS,
+    liveLagBlocks: quick ? 10 : 60,
+    api: { connections: quick ? 10 : 20, durationSeconds: quick ? 2 : 10 },
+  };
+  // Hardhat finds its config from the working directory: make the script work from anywhere.
+  process.chdir(REPO_ROOT);
+  const { default: hre } = await import("hardhat");
+  await withStdoutOnStderr(() => hre.tasks.getTask("build").run({ quiet: true, noTests: true }));
+  const connection = await hre.network.connect();
+  const driver = createChainDriver(connection.provider);
+
+  const plan = planEvents(events);
+  log(`generating ${events.toLocaleString("en-US")} events on the local chain`);
+  const chain = await generateIndexerEvents(
+    { ethers: connection.ethers, driver, plan, finalityDepth: FINALITY_DEPTH },
+    log,
+  );
+
+  const dir = mkdtempSync(join(tmpdir(), "cardproof-bench-indexer-"));
+  const dbPath = join(dir, "indexer.sqlite");
+  const server = await startJsonRpcServer(connection.provider);
+  const cappedServer = await startJsonRpcServer(connection.provider, { maxLogsPerResponse: PROVIDER_LOG_CAP });
+  try {
+    const backfillOptions = {
+      chain,
+      repoRoot: REPO_ROOT,
+      pollIntervalMs: POLL_INTERVAL_MS,
+      finalityDepth: FINALITY_DEPTH,
+      timeoutMs: 15 * 60_000,
+    };
+    log(`backfill behind a provider cap of ${PROVIDER_LOG_CAP.toLocaleString("en-US")} logs per eth_getLogs answer`);
+    const { indexer: cappedIndexer, ...backfillCapped } = await measureBackfill(
+      { ...backfillOptions, server: cappedServer, dbPath: join(dir, "indexer-capped.sqlite") },
+      log,
+    );
+    await cappedIndexer.stop();
+
+    log("backfill against the node as is (no cap on eth_getLogs answers)");
+    const { indexer, ...backfill } = await measureBackfill({ ...backfillOptions, server, dbPath }, log);
+    let liveLag: Awaited<ReturnType<typeof measureLiveLag>>;
+    let api: ApiResult;
+    try {
+      liveLag = await measureLiveLag(
+        { driver, chain, dbPath, blocks: settings.liveLagBlocks, pollIntervalMs: POLL_INTERVAL_MS },
+        log,
+      );
+      api = await measureApi(
+        {
+          baseUrl: apiUrlOf(indexer),
+          batchId: chain.apiBatch.batchId,
+          count: chain.apiBatch.count,
+          runs: 2 * chain.plan.transfers + 1,
+          ...settings.api,
+        },
+        log,
+      );
+    } finally {
+      await indexer.stop();
+    }
+    log(`raw ceiling: the same rows and pages into fresh SQLite files, ${CEILING_REPEATS} runs each`);
+    const ceiling = await measureRawCeiling({
+      sourceDbPath: dbPath,
+      pages: backfill.pages,
+      startBlock: chain.startBlock,
+      finalizedBlock: backfill.finalizedBlock,
+      headerOf: (number) => headerOf(driver.rpc, number),
+      dir,
+      repeats: CEILING_REPEATS,
+    });
+
+    const rows = buildIndexerRows({
+      chain,
+      backfill,
+      backfillCapped,
+      logCap: PROVIDER_LOG_CAP,
+      ceiling,
+      liveLag,
+      api,
+    });
+    const summary = summarizeRows(rows);
+    log(`done in ${seconds(started)}`);
+    if (json) {
+      const document = {
+        machine: {
+          platform: `${process.platform}-${process.arch}`,
+          cpus: cpus().length,
+          cpuModel: cpus()[0]?.model ?? "unknown",
+          memoryGb: Math.round(totalmem() / 2 ** 30),
+          node: process.version,
+        },
+        settings,
+        generation: chain,
+        backfill,
+        backfillCapped,
+        ceiling,
+        liveLag,
+        api,
+        rows,
+        summary,
+      };
+      process.stdout.write(
+        `${JSON.stringify(document, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value), 2)}\n`,
+      );
+    } else {
+      console.log(renderRows(rows));
+      console.log();
+      console.log(summary.line);
+    }
+    return 0;
+  } finally {
+    await Promise.all([server.close(), cappedServer.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The API's base URL, from the indexer process's log line announcing it (undefined without an API). */
+function apiUrlOf(indexer: IndexerProcess): string | undefined {
+  const record = indexer.records.find((r) => r.msg === "API listening" && typeof r.url === "string");
+  return record === undefined ? undefined : String(record.url);
+}
+
+async function headerOf(
+  rpc: <T>(method: string, params?: unknown[]) => Promise<T>,
+  number: number,
+): Promise<BlockHeader> {
+  const block = await rpc<{ number: Hex; hash: Hex; parentHash: Hex; timestamp: Hex }>("eth_getBlockByNumber", [
+    `0x${number.toString(16)}`,
+    false,
+  ]);
+  return {
+    number: Number(BigInt(block.number)),
+    hash: block.hash,
+    parentHash: block.parentHash,
+    timestamp: Number(BigInt(block.timestamp)),
+  };
+}
+
+function renderRows(rows: readonly IndexerRow[]): string {
+  return renderTable(
+    ["Measure", ">Value", ">Target", "Result", "Note"],
+    rows.map((row) => [
+      row.measure,
+      row.value === null ? "-" : formatValue(row.value, row.unit),
+      row.target === null ? "-" : `${row.target.op} ${formatValue(row.target.value, row.unit)}`,
+      row.value === null ? "skipped" : row.pass === null ? "-" : row.pass ? "pass" : "FAIL",
+      row.note,
+    ]),
+  );
+}

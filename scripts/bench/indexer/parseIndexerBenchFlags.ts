@@ -1,0 +1,61 @@
+import { MAX_EVENTS } from "./planEvents.js";
+
+/** What `scripts/bench/indexer.ts` was asked to do. */
+export type IndexerBenchFlags = {
+  /** Print the figures as one JSON document on stdout (and nothing else there). */
+  json: boolean;
+  /** A small smoke run: few events, few live-lag blocks, a short API run. */
+  quick: boolean;
+  /** Events the backfill indexes (setup events come on top). */
+  events: number;
+  help: boolean;
+};
+
+export const DEFAULT_EVENTS = 200_000;
+export const QUICK_EVENTS = 3_000;
+
+export const INDEXER_BENCH_USAGE = `Usage: npm run bench:indexer -- [--json] [--quick] [--events N]
+
+Benchmarks the indexer on a local EDR chain, side by side in one run: backfill (events/s, peak
+memory; against the node as is and behind a 10,000-log provider cap) next to the raw SQLite
+ceiling, live lag, and API card-status lookups.
+  --json        print the figures as JSON on stdout (progress stays on stderr)
+  --events N    events to generate and backfill (default ${DEFAULT_EVENTS.toLocaleString("en-US")}, 100 to ${MAX_EVENTS.toLocaleString("en-US")})
+  --quick       smoke run: ${QUICK_EVENTS.toLocaleString("en-US")} events, 10 live-lag blocks, a 2-second API run`;
+
+/** Error for a command line the script does not understand; the caller prints usage and exits 2. */
+export class IndexerBenchUsageError extends Error {
+  override name = "IndexerBenchUsageError";
+}
+
+/**
+ * Reads the flags from the arguments after the script (`--events 50000` or `--events=50000`).
+ *
+ * @throws {IndexerBenchUsageError} on an unknown flag or a bad event count.
+ */
+export function parseIndexerBenchFlags(argv: readonly string[]): IndexerBenchFlags {
+  const flags: IndexerBenchFlags = { json: false, quick: false, events: DEFAULT_EVENTS, help: false };
+  let events: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === "--json") flags.json = true;
+    else if (word === "--quick") flags.quick = true;
+    else if (word === "--help" || word === "-h") flags.help = true;
+    else if (word === "--events") {
+      events = argv[++i];
+      if (events === undefined) throw new IndexerBenchUsageError("--events needs a number after it");
+    } else if (word.startsWith("--events=")) events = word.slice("--events=".length);
+    else if (word === "--") continue;
+    else throw new IndexerBenchUsageError(`unknown argument "${word}"`);
+  }
+  if (events !== undefined) {
+    const count = /^\d[\d_,]*$/.test(events) ? Number(events.replace(/[_,]/g, "")) : Number.NaN;
+    if (!Number.isSafeInteger(count) || count < 100 || count > MAX_EVENTS) {
+      throw new IndexerBenchUsageError(`--events must be a whole number from 100 to ${MAX_EVENTS}, got "${events}"`);
+    }
+    flags.events = count;
+  } else if (flags.quick) {
+    flags.events = QUICK_EVENTS;
+  }
+  return flags;
+}

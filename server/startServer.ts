@@ -1,0 +1,107 @@
+import { hexToNumber, type Hex } from "viem";
+
+import { createApi } from "./api/createApi.js";
+import { startHttpServer } from "./api/startHttpServer.js";
+import type { Logger } from "./internal/createLogger.js";
+import { createMetrics, type Metrics } from "./internal/createMetrics.js";
+import type { IndexerConfig } from "./internal/loadConfig.js";
+import { createManifestStore } from "./store/createManifestStore.js";
+import { createRpcClient } from "./sync/createRpcClient.js";
+import { startIndexer } from "./startIndexer.js";
+
+/**
+ * The indexer process: the sync loop (`startIndexer`) and the REST API on
+ * `CARDPROOF_API_HOST:CARDPROOF_API_PORT`, over one database and one metrics registry.
+ *
+ * @dev Shutdown order (`stop()`): the HTTP server stops accepting and lets requests finish (5 s at
+ * most), manifest workers stop, then the sync loop stops after its current store write and the
+ * database closes — no request ever reads a closed database. A fatal sync error stops the API
+ * too, and `done` rejects with it.
+ * @throws {ListenError} (after stopping the sync loop) when the API's address cannot be bound.
+ */
+export async function startServer({
+  config,
+  logger,
+  metrics = createMetrics(),
+}: {
+  config: IndexerConfig;
+  logger: Logger;
+  metrics?: Metrics;
+}) {
+  const indexer = startIndexer({ config, logger, metrics });
+  let syncRunning = true;
+  // Readiness probe: one attempt per URL, no long back-off (the probe has 2 s).
+  const probe = createRpcClient({
+    urls: config.rpcUrls,
+    logger: logger.child({ component: "readiness" }),
+    timeoutMs: 2_000,
+    maxAttempts: config.rpcUrls.length,
+    baseDelayMs: 10,
+    maxDelayMs: 50,
+    metrics,
+  });
+  const api = createApi({
+    store: indexer.store,
+    manifests: createManifestStore(indexer.db),
+    logger,
+    metrics,
+    options: {
+      corsOrigins: config.apiCorsOrigins,
+      rateLimit: config.apiRateLimit,
+      rateBurst: config.apiRateBurst,
+      trustProxy: config.apiTrustProxy,
+      manifestMaxBytes: config.apiManifestMaxBytes,
+      proofCacheBytes: config.apiProofCacheMb * 1024 * 1024,
+      maxLagBlocks: config.apiMaxLagBlocks,
+      confirmations: config.confirmations,
+      verifierDir: config.verifierDir,
+    },
+    probeHead: async (signal) => hexToNumber(await probe.request<Hex>("eth_blockNumber", [], { signal })),
+    syncRunning: () => syncRunning,
+  });
+
+  let http: Awaited<ReturnType<typeof startHttpServer>>;
+  try {
+    http = await startHttpServer({ app: api.handle, host: config.apiHost, port: config.apiPort });
+  } catch (error) {
+    await api.close();
+    await indexer.stop();
+    throw error;
+  }
+  logger.info("API listening", { url: http.url });
+
+  let stopping: Promise<void> | undefined;
+  const stopApi = async () => {
+    await http.close();
+    await api.close();
+  };
+  const done = indexer.done.then(
+    async () => {
+      syncRunning = false;
+      await stopApi();
+    },
+    async (error: unknown) => {
+      syncRunning = false;
+      await stopApi();
+      throw error;
+    },
+  );
+
+  return {
+    /** Where the API listens, e.g. `http://127.0.0.1:8787`. */
+    url: http.url,
+    store: indexer.store,
+    engine: indexer.engine,
+    api,
+    /** Settles when both stopped; rejects with the sync loop's fatal error. */
+    done,
+    /** Stops the API (letting requests finish), then the sync loop, then closes the database. */
+    stop(): Promise<void> {
+      stopping ??= (async () => {
+        await stopApi();
+        await indexer.stop();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+
+import { expect } from "chai";
+
+const REPO = resolve(import.meta.dirname, "../../..");
+
+type Row = {
+  key: string;
+  measure: string;
+  value: number | null;
+  unit: string;
+  target: { op: string; value: number } | null;
+  pass: boolean | null;
+  note: string;
+};
+
+/** Runs the benchmark script to the end; resolves with its exit code, stdout and stderr. */
+function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench/indexer.ts", ...args], {
+      cwd: REPO,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+/** Figures autocannon reports in whole milliseconds. */
+const WHOLE_MS_LATENCIES = ["api.p50Ms", "api.p99Ms"];
+
+const isPositive = (value: unknown) => typeof value === "number" && Number.isFinite(value) && value > 0;
+
+describe("scripts/bench/indexer.ts --quick --json", function () {
+  let run: { code: number | null; stdout: string; stderr: string };
+  let report: Record<string, unknown> & { rows: Row[] };
+
+  before(async function () {
+    this.timeout(90_000);
+    run = await runBench(["--quick", "--json"]);
+    expect(run.code, run.stderr.slice(-4_000)).to.equal(0);
+    report = JSON.parse(run.stdout) as typeof report;
+  });
+
+  it("prints one JSON document on stdout and its progress on stderr", function () {
+    expect(run.stdout.trim().startsWith("{")).to.equal(true);
+    expect(run.stderr).to.include("[bench:indexer]");
+    expect(report).to.include.all.keys(
+      "machine",
+      "settings",
+      "generation",
+      "backfill",
+      "backfillCapped",
+      "ceiling",
+      "liveLag",
+      "api",
+      "rows",
+      "summary",
+    );
+    expect((report.settings as { quick: boolean }).quick).to.equal(true);
+  });
+
+  it("has a row for every measure, each with a measure, unit and note", function () {
+    expect(report.rows.map((row) => row.key)).to.have.members([
+      "generation.seconds",
+      "backfill.eventsPerSecond",
+      "backfill.rpcShare",
+      "backfill.peakRssMb",
+      "backfillCapped.eventsPerSecond",
+      "backfillCapped.rpcShare",
+      "backfillCapped.peakRssMb",
+      "ceiling.store.eventsPerSecond",
+      "ceiling.sqlite.eventsPerSecond",
+      "backfill.ceilingRatio",
+      "liveLag.medianMs",
+      "liveLag.p99Ms",
+      "api.requestsPerSecond",
+      "api.p50Ms",
+      "api.p99Ms",
+    ]);
+    for (const row of report.rows) {
+      expect(row.measure, row.key).to.be.a("string").with.length.greaterThan(0);
+      expect(row.unit, row.key).to.be.a("string").with.length.greaterThan(0);
+      expect(row.note, row.key).to.be.a("string");
+      if (row.target !== null) expect(isPositive(row.target.value), row.key).to.equal(true);
+    }
+  });
+
+  it("reports every figure as a positive number (API latencies in whole ms, so >= 0)", function () {
+    const api = report.api as { status: string; reason?: string; errors?: number; non2xx?: number };
+    for (const row of report.rows) {
+      if (row.value === null) {
+        expect(row.key.startsWith("api."), `${row.key} has no value`).to.equal(true);
+        expect(api.status).to.equal("skipped");
+        continue;
+      }
+      if (WHOLE_MS_LATENCIES.includes(row.key)) {
+        // autocannon counts latency in whole milliseconds: a lookup under 1 ms reads 0.
+        expect(Number.isInteger(row.value) && row.value >= 0, `${row.key} = ${row.value}`).to.equal(true);
+      } else {
+        expect(isPositive(row.value), `${row.key} = ${row.value}`).to.equal(true);
+      }
+      expect(row.pass === null || typeof row.pass === "boolean", row.key).to.equal(true);
+    }
+    if (api.status === "measured") {
+      expect(Number.isInteger(api.errors) && api.errors! >= 0).to.equal(true);
+      expect(Number.isInteger(api.non2xx) && api.non2xx! >= 0).to.equal(true);
+    } else {
+      expect(api.reason).to.be.a("string").with.length.greaterThan(0);
+    }
+  });
+
+  it("mirrors every generated event in both backfills", function () {
+    const generation = report.generation as { events: number; plan: { events: number } };
+    const backfills = [report.backfill, report.backfillCapped] as { events: number; pages: unknown[] }[];
+    expect(generation.events).to.be.greaterThanOrEqual(generation.plan.events);
+    for (const backfill of backfills) {
+      expect(backfill.events).to.equal(generation.events);
+      expect(backfill.pages).to.have.length.greaterThan(0);
+    }
+    expect((report.ceiling as { events: number }).events).to.equal(generation.events);
+  });
+
+  it("ends with a summary line", function () {
+    const summary = report.summary as { line: string; figures: number };
+    expect(summary.line).to.match(/^Summary: /);
+    expect(isPositive(summary.figures)).to.equal(true);
+  });
+});

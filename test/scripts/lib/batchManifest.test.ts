@@ -1,0 +1,200 @@
+import { expect } from "chai";
+import { bytesToHex, keccak256, type Address, type Hex } from "viem";
+
+import {
+  batchManifestLength,
+  decodeBatchManifest,
+  encodeBatchManifest,
+  hashBatchManifest,
+  looksLikeCardCode,
+} from "../../../scripts/lib/batchManifest.js";
+import { formatCode } from "../../../scripts/lib/formatCode.js";
+import { generateCodes } from "../../../scripts/lib/generateCode.js";
+import { hashCode } from "../../../scripts/lib/hashCode.js";
+import { InvalidBatchManifestError } from "../../../scripts/lib/InvalidBatchManifestError.js";
+
+const REGISTRY: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+const CODES = generateCodes(3);
+const CODE_HASHES = CODES.map((code) => hashCode(code));
+const MANIFEST = { chainId: 31337n, registry: REGISTRY, batchId: 4294967297n, codeHashes: CODE_HASHES };
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+const bytes = (value: string) => new TextEncoder().encode(value);
+
+/** The error `decodeBatchManifest` throws for `document`. */
+function rejection(document: string | Uint8Array): InvalidBatchManifestError {
+  try {
+    decodeBatchManifest(typeof document === "string" ? bytes(document) : document);
+  } catch (error) {
+    expect(error).to.be.instanceOf(InvalidBatchManifestError);
+    return error as InvalidBatchManifestError;
+  }
+  throw new Error("the document was accepted");
+}
+
+/** Every string an error exposes, to check none holds a code. */
+function exposed(error: InvalidBatchManifestError): string {
+  return [error.message, error.shortMessage, error.details, error.path ?? "", String(error.stack)].join("\n");
+}
+
+describe("batchManifest", function () {
+  describe("encodeBatchManifest", function () {
+    it("writes the documented canonical JSON: keys in order, no whitespace, decimal strings, lower-case hex", function () {
+      expect(text(encodeBatchManifest(MANIFEST))).to.equal(
+        `{"version":1,"chainId":"31337","registry":"0x5fbdb2315678afecb367f032d93f642f64180aa3",` +
+          `"batchId":"4294967297","count":3,"codeHashes":["${CODE_HASHES[0]}","${CODE_HASHES[1]}","${CODE_HASHES[2]}"]}`,
+      );
+    });
+
+    it("encodes flat code hashes and hex code hashes (any case) to the same bytes", function () {
+      const flat = new Uint8Array(32 * 3);
+      CODE_HASHES.forEach((hash, i) => flat.set(Buffer.from(hash.slice(2), "hex"), 32 * i));
+      const upper = CODE_HASHES.map((hash) => `0x${hash.slice(2).toUpperCase()}` as Hex);
+      const expected = encodeBatchManifest(MANIFEST);
+      expect(encodeBatchManifest({ ...MANIFEST, codeHashes: flat })).to.deep.equal(expected);
+      expect(encodeBatchManifest({ ...MANIFEST, codeHashes: upper })).to.deep.equal(expected);
+    });
+
+    it("predicts its length without encoding: 69 bytes per card plus the header", function () {
+      for (const count of [1, 2, 3, 1000]) {
+        const codeHashes = new Uint8Array(32 * count).fill(7);
+        const encoded = encodeBatchManifest({ ...MANIFEST, codeHashes });
+        expect(batchManifestLength({ ...MANIFEST, count })).to.equal(encoded.length);
+      }
+      expect(batchManifestLength({ ...MANIFEST, count: 1_000_000 })).to.equal(69_000_141);
+    });
+
+    it("refuses values outside their Solidity types, and empty or ragged code hashes", function () {
+      expect(() => encodeBatchManifest({ ...MANIFEST, chainId: -1n })).to.throw(RangeError, "uint256");
+      expect(() => encodeBatchManifest({ ...MANIFEST, batchId: 1n << 64n })).to.throw(RangeError, "uint64");
+      expect(() => encodeBatchManifest({ ...MANIFEST, registry: "0x1234" as Address })).to.throw(RangeError, "address");
+      expect(() => encodeBatchManifest({ ...MANIFEST, codeHashes: [] })).to.throw(RangeError, "1 to");
+      expect(() => encodeBatchManifest({ ...MANIFEST, codeHashes: new Uint8Array(33) })).to.throw(
+        RangeError,
+        "32 bytes",
+      );
+      expect(() => encodeBatchManifest({ ...MANIFEST, codeHashes: ["0x12"] })).to.throw(RangeError, "codeHashes[0]");
+    });
+  });
+
+  describe("hashBatchManifest", function () {
+    it("is Keccak-256 of the bytes, as viem computes it", function () {
+      const encoded = encodeBatchManifest(MANIFEST);
+      expect(hashBatchManifest(encoded)).to.equal(keccak256(encoded));
+    });
+  });
+
+  describe("decodeBatchManifest", function () {
+    it("reads back what the encoder wrote", function () {
+      const decoded = decodeBatchManifest(encodeBatchManifest(MANIFEST));
+      expect(decoded).to.deep.include({
+        chainId: 31337n,
+        registry: REGISTRY.toLowerCase(),
+        batchId: 4294967297n,
+        count: 3,
+      });
+      expect(decoded.codeHashes.length).to.equal(96);
+      expect(bytesToHex(decoded.codeHashes.subarray(64, 96))).to.equal(CODE_HASHES[2]);
+    });
+
+    it("reads a uint256 chain id and the largest uint64 batch id", function () {
+      const big = { ...MANIFEST, chainId: (1n << 256n) - 1n, batchId: (1n << 64n) - 1n };
+      expect(decodeBatchManifest(encodeBatchManifest(big))).to.deep.include({
+        chainId: big.chainId,
+        batchId: big.batchId,
+      });
+    });
+
+    it("refuses a document that is not UTF-8 JSON, without quoting it", function () {
+      const error = rejection(`{"version":1,"codes":"${CODES[0]}"`);
+      expect(error.reason).to.equal("encoding");
+      expect(exposed(error)).not.to.include(CODES[0]);
+      expect(rejection(new Uint8Array([0xff, 0xfe, 0x7b])).reason).to.equal("encoding");
+    });
+
+    it("refuses secret codes in place of code hashes, and never repeats them", function () {
+      const document = text(encodeBatchManifest(MANIFEST)).replace(CODE_HASHES[1]!, CODES[1]!);
+      const error = rejection(document);
+      expect(error.reason).to.equal("secret");
+      expect(error.path).to.equal("codeHashes[1]");
+      expect(exposed(error)).not.to.include(CODES[1]);
+    });
+
+    it("refuses codes in an extra field, printed or typed in lower case, and in keys", function () {
+      const base = text(encodeBatchManifest(MANIFEST)).slice(0, -1);
+      for (const value of [formatCode(CODES[0]!), CODES[0]!.toLowerCase(), `code ${formatCode(CODES[0]!)} sold`]) {
+        const error = rejection(`${base},"codes":[${JSON.stringify(value)}]}`);
+        expect(error.reason).to.equal("secret");
+        expect(exposed(error)).not.to.include(value);
+      }
+      const inKey = rejection(`${base},${JSON.stringify(CODES[2])}:1}`);
+      expect(inKey.reason).to.equal("secret");
+      expect(exposed(inKey)).not.to.include(CODES[2]);
+    });
+
+    it("refuses a field the format does not define, naming it", function () {
+      const document = text(encodeBatchManifest(MANIFEST)).slice(0, -1) + ',"note":"batch for ACME"}';
+      expect(rejection(document)).to.include({ reason: "unknown-field", path: "note" });
+    });
+
+    it("refuses wrong types and forms of the defined fields", function () {
+      const canonical = JSON.parse(text(encodeBatchManifest(MANIFEST))) as Record<string, unknown>;
+      const cases: [Record<string, unknown>, string][] = [
+        [{ ...canonical, version: 2 }, "version"],
+        [{ ...canonical, chainId: 31337 }, "chainId"],
+        [{ ...canonical, batchId: "004294967297" }, "batchId"],
+        [{ ...canonical, registry: "0x1234" }, "registry"],
+        [{ ...canonical, count: 4 }, "codeHashes"],
+        [{ ...canonical, count: 0 }, "count"],
+        [{ ...canonical, codeHashes: ["0x12"] }, "codeHashes[0]"],
+        [{ ...canonical, codeHashes: "0x12" }, "codeHashes"],
+      ];
+      for (const [document, path] of cases) {
+        expect(rejection(JSON.stringify(document)), path).to.include({ reason: "invalid-field", path });
+      }
+      const missing = { ...canonical };
+      delete missing.registry;
+      expect(rejection(JSON.stringify(missing))).to.include({ reason: "invalid-field", path: "registry" });
+      expect(rejection("[1,2,3]")).to.include({ reason: "invalid-field", path: "$" });
+    });
+
+    it("refuses valid content in other bytes: whitespace, key order, upper-case hex, a trailing newline", function () {
+      const canonical = text(encodeBatchManifest(MANIFEST));
+      const parsed = JSON.parse(canonical) as Record<string, unknown>;
+      const variants = [
+        JSON.stringify(parsed, null, 2),
+        JSON.stringify({
+          chainId: parsed.chainId,
+          version: parsed.version,
+          registry: parsed.registry,
+          batchId: parsed.batchId,
+          count: parsed.count,
+          codeHashes: parsed.codeHashes,
+        }),
+        canonical.replace(CODE_HASHES[0]!.slice(2), CODE_HASHES[0]!.slice(2).toUpperCase()),
+        `${canonical}\n`,
+      ];
+      for (const variant of variants) {
+        const error = rejection(variant);
+        expect(error.reason, variant.slice(0, 40)).to.equal("not-canonical");
+        expect(error.shortMessage).to.match(/first difference at byte \d+/);
+      }
+    });
+  });
+
+  describe("looksLikeCardCode", function () {
+    it("recognises codes however they are written", function () {
+      for (const code of CODES) {
+        expect(looksLikeCardCode(code)).to.equal(true);
+        expect(looksLikeCardCode(formatCode(code))).to.equal(true);
+        expect(looksLikeCardCode(` ${formatCode(code).toLowerCase().replaceAll("-", " ")} `)).to.equal(true);
+      }
+    });
+
+    it("does not take hashes, addresses or decimal ids for codes", function () {
+      for (const value of [...CODE_HASHES, REGISTRY, "31337", "4294967297", "18446744073709551615", "version"]) {
+        expect(looksLikeCardCode(value), value).to.equal(false);
+      }
+    });
+  });
+});
