@@ -18,6 +18,8 @@ import {
 } from "../helpers/custodyModel.js";
 import type { TestBatch } from "../helpers/makeBatch.js";
 import { deployRegistry } from "../helpers/registryFixture.js";
+import { createRandom } from "../helpers/createRandom.js";
+import { readFuzzSettings } from "../helpers/readFuzzSettings.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -29,8 +31,7 @@ const { ethers, networkHelpers } = await network.create();
  */
 const DEFAULT_SEED = 0x5eed_c0de;
 const DEFAULT_STEPS = 300;
-const SEED = readSeed(process.env.FUZZ_SEED);
-const STEPS = readSteps(process.env.FUZZ_STEPS);
+const { seed: SEED, steps: STEPS } = readFuzzSettings(process.env, { seed: DEFAULT_SEED, steps: DEFAULT_STEPS });
 const VERBOSE = process.env.FUZZ_VERBOSE === "1";
 
 const GATED_COUNT = 96;
@@ -46,55 +47,6 @@ const EXPIRY_STEP = Math.floor(STEPS * 0.8);
 const TIMEOUT = Math.max(300_000, STEPS * 1_000);
 
 const UNKNOWN_BATCH = makeBatchId(1, 99);
-
-function readSeed(raw: string | undefined): number {
-  if (raw === undefined || raw === "") return DEFAULT_SEED;
-  if (raw === "random") return globalThis.crypto.getRandomValues(new Uint32Array(1))[0]!;
-  const seed = Number(raw);
-  if (!Number.isSafeInteger(seed) || seed < 0)
-    throw new Error(`FUZZ_SEED must be a non-negative integer or "random", got ${raw}`);
-  return seed >>> 0;
-}
-
-function readSteps(raw: string | undefined): number {
-  if (raw === undefined || raw === "") return DEFAULT_STEPS;
-  const steps = Number(raw);
-  if (!Number.isSafeInteger(steps) || steps < 1) throw new Error(`FUZZ_STEPS must be a positive integer, got ${raw}`);
-  return steps;
-}
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same sequence on every machine. */
-function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return {
-    /** Integer in `[0, n)`. */
-    int,
-    /** Integer in `[low, high)`. */
-    between: (low: number, high: number) => low + int(high - low),
-    chance: (p: number) => next() < p,
-    pick<T>(items: readonly T[]): T {
-      if (items.length === 0) throw new Error("pick from an empty list");
-      return items[int(items.length)]!;
-    },
-    weighted<K extends string>(weights: Record<K, number>): K {
-      const entries = Object.entries(weights) as [K, number][];
-      let roll = next() * entries.reduce((sum, [, weight]) => sum + weight, 0);
-      for (const [key, weight] of entries) {
-        roll -= weight;
-        if (roll < 0) return key;
-      }
-      return entries.at(-1)![0];
-    },
-  };
-}
 
 /** One call of the sequence, with what the model expects it to do. */
 type Step = {
