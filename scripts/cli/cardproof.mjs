@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The `cardproof` command (package.json "bin"): loads TypeScript through tsx and runs the CLI.
+import { register } from "tsx/esm/api";
+
+register();
+const { runCli } = await import("./main.ts");
+process.exitCode = await runCli(process.argv.slice(2));
