@@ -1,6 +1,15 @@
 import type { CliCommand } from "../CliCommand.js";
+import { BATCH_COMMANDS } from "./batchCommands.js";
+import { CUSTODY_COMMANDS } from "./custodyCommands.js";
 import { deployCommand } from "./deploy.js";
 import { issuerRegisterCommand } from "./issuerRegister.js";
+import { ORDER_COMMANDS } from "./orderCommands.js";
 
 /** Every command, in the order `cardproof --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [deployCommand, issuerRegisterCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  deployCommand,
+  issuerRegisterCommand,
+  ...BATCH_COMMANDS,
+  ...CUSTODY_COMMANDS,
+  ...ORDER_COMMANDS,
+];
