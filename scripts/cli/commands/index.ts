@@ -1,4 +1,5 @@
 import type { CliCommand } from "../CliCommand.js";
+import { AUDIT_COMMANDS } from "./auditCommands.js";
 import { BATCH_COMMANDS } from "./batchCommands.js";
 import { CUSTODY_COMMANDS } from "./custodyCommands.js";
 import { deployCommand } from "./deploy.js";
@@ -12,4 +13,5 @@ export const COMMANDS: readonly CliCommand[] = [
   ...BATCH_COMMANDS,
   ...CUSTODY_COMMANDS,
   ...ORDER_COMMANDS,
+  ...AUDIT_COMMANDS,
 ];
