@@ -23,6 +23,9 @@ export type CliCommand = {
   usage: string;
   /** The command's own options; the global ones (--rpc-url, --json, …) are added by the CLI. */
   options: ParseArgsOptionsConfig;
-  /** Runs the command; reports through `input.output`, throws {@link CliError} on failure. */
-  run(input: CommandInput): Promise<void>;
+  /**
+   * Runs the command; reports through `input.output`, throws {@link CliError} on failure. May
+   * return its own exit code (the auditor's 1 for findings); 0 otherwise.
+   */
+  run(input: CommandInput): Promise<number | void>;
 };

@@ -5,10 +5,13 @@
 export class CliError extends Error {
   override name = "CliError";
   readonly hint: string | undefined;
-  /** 1 for a failed operation, 2 for a command line that could not be understood. */
-  readonly exitCode: 1 | 2;
+  /**
+   * 1 for a failed operation, 2 for a command line that could not be understood; a command may
+   * define its own (the auditor: 2 when it could not complete).
+   */
+  readonly exitCode: number;
 
-  constructor(message: string, options: { hint?: string; exitCode?: 1 | 2; cause?: unknown } = {}) {
+  constructor(message: string, options: { hint?: string; exitCode?: number; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.hint = options.hint;
     this.exitCode = options.exitCode ?? 1;

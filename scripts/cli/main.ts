@@ -48,7 +48,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     }
     const output = createOutput({ json: values.json === true, quiet: values.quiet === true });
     let context: Promise<CliContext> | undefined;
-    await command.run({
+    const code = await command.run({
       values,
       positionals,
       output,
@@ -67,7 +67,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
             : { accountIndex: parseInteger("--account-index", String(values["account-index"]), { max: 1_000 }) }),
         })),
     });
-    return 0;
+    return code ?? 0;
   } catch (error) {
     return report(error, wantsJson);
   }
