@@ -32,6 +32,16 @@ const EXPONENTS: Readonly<Record<string, number>> = {
 };
 
 /**
+ * How many decimals the currency's minor unit has (ISO 4217): 2 for most, 0 for JPY, 3 for KWD.
+ *
+ * @throws {RangeError} when `currency` is not three capitals.
+ */
+export function currencyDecimals(currency: string): number {
+  if (!/^[A-Z]{3}$/.test(currency)) throw new RangeError(`a currency is three capital letters (ISO 4217), got "${currency}"`);
+  return EXPONENTS[currency] ?? 2;
+}
+
+/**
  * A face value in minor units as people read it, with the currency's own number of decimals and
  * commas between groups of three digits: `formatFaceValue(5000n, "USD")` is `"50.00 USD"`, `(1000000n, "JPY")` is
  * `"1,000,000 JPY"`, `(12345n, "KWD")` is `"12.345 KWD"`. The same text on every card and in every

@@ -1,4 +1,7 @@
 import type { CliCommand } from "../CliCommand.js";
+import { batchMintCommand } from "./batchMint.js";
+import { batchPrintCommand } from "./batchPrint.js";
+import { batchPublishCommand } from "./batchPublish.js";
 
-/** The batch commands. */
-export const BATCH_COMMANDS: readonly CliCommand[] = [];
+/** The batch commands: mint, print, publish. */
+export const BATCH_COMMANDS: readonly CliCommand[] = [batchMintCommand, batchPrintCommand, batchPublishCommand];

@@ -1,0 +1,452 @@
+import { readFile, rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
+
+import { keccak256, stringToHex, zeroHash, type Address, type Hex } from "viem";
+
+import { makeBatchId } from "../../lib/batchId.js";
+import { decodeIssuerName } from "../../lib/issuerName.js";
+import { voucherRegistryAbi } from "../../lib/voucherRegistryAbi.js";
+import { writeCodesFile } from "../../mint/codesFile.js";
+import { MAX_BATCH_CARDS, prepareBatch, type PreparationStage } from "../../mint/prepareBatch.js";
+import { currencyDecimals } from "../../print/formatFaceValue.js";
+import { explainCodesFileError } from "../explainCodesFileError.js";
+import { writeFileAtomically } from "../writeFileAtomically.js";
+import {
+  BATCHES_DIR,
+  CODES_FILE,
+  listPlans,
+  MANIFEST_FILE,
+  readPlan,
+  writePlan,
+  type BatchPlan,
+  type PlannedParams,
+} from "../batchPlan.js";
+import type { CliCommand } from "../CliCommand.js";
+import { CliError, usageError } from "../CliError.js";
+import type { CliContext } from "../createCliContext.js";
+import type { Progress } from "../createOutput.js";
+import {
+  optionalString,
+  parseAddress,
+  parseBigInteger,
+  parseDecimalAmount,
+  parseInteger,
+  parseTime,
+  requiredString,
+  stringList,
+  type OptionValues,
+} from "../parseOptionValue.js";
+import { publishManifest } from "../publishManifest.js";
+import { readPassphrase } from "../readPassphrase.js";
+import { sendContractTransaction, waitForReceipt } from "../sendContractTransaction.js";
+
+/** `cardproof batch mint`: generate, commit and secure a batch of cards; resumable. */
+export const batchMintCommand: CliCommand = {
+  path: ["batch", "mint"],
+  summary: "generate a batch's secret codes, commit its Merkle root on chain, keep the codes encrypted",
+  usage: `Usage: cardproof batch mint --count <n> --face-value <amount> --currency <ISO 4217> [options]
+       cardproof batch mint --resume <folder>
+
+  --count <n>               cards in the batch, 1 to ${MAX_BATCH_CARDS.toLocaleString("en-US")}
+  --face-value <amount>     value of one card in the currency, e.g. 50 or 49.99
+  --currency <code>         ISO 4217 code, e.g. USD, EUR, JPY
+  --expires <when>          last moment a card can be redeemed: 2027-12-31, an ISO date-time, or +365d
+                            (default: never)
+  --activation-required     cards must be activated at a point of sale before they can be redeemed
+  --metadata-uri <uri>      where the batch's public metadata lives (e.g. ipfs://…)
+  --metadata-file <file>    that metadata document; its keccak256 is committed on chain
+  --redeemer <address>      may redeem the batch's cards (repeatable; more later with \`batch redeemer\`)
+  --batch-id <id>           the batch id (default: the issuer's next free one)
+  --out <folder>            where to write the batch (default ${BATCHES_DIR}/<chain>-<batch id>)
+  --indexer-url <url>       publish the manifest to this indexer once it has seen the batch
+                            (env CARDPROOF_INDEXER_URL)
+  --resume <folder>         finish a batch whose files were written but which is not issued yet
+
+The folder gets manifest.json (serial → code hash, public), ${CODES_FILE} (the secret codes,
+AES-256-GCM with a key from your passphrase: CARDPROOF_CODES_PASSPHRASE or typed) and batch.json.
+Run the same command again after a failure: it finds the prepared batch and resumes it instead of
+minting different codes.`,
+  options: {
+    count: { type: "string" },
+    "face-value": { type: "string" },
+    currency: { type: "string" },
+    expires: { type: "string" },
+    "activation-required": { type: "boolean" },
+    "metadata-uri": { type: "string" },
+    "metadata-file": { type: "string" },
+    redeemer: { type: "string", multiple: true },
+    "batch-id": { type: "string" },
+    out: { type: "string" },
+    "indexer-url": { type: "string" },
+    resume: { type: "string" },
+  },
+  async run({ values, output, context }) {
+    const resumeFolder = optionalString(values, "resume");
+    const request = resumeFolder === undefined ? await readRequest(values) : undefined;
+    const indexerUrl = optionalString(values, "indexer-url") ?? process.env.CARDPROOF_INDEXER_URL;
+    const ctx = await context();
+    const { registry } = await ctx.deployment();
+    const { account } = await ctx.signer();
+    const issuer = typeof account === "string" ? account : account.address;
+    const [issuerId, profileHash] = await ctx.client.readContract({
+      address: registry,
+      abi: voucherRegistryAbi,
+      functionName: "issuerOf",
+      args: [issuer],
+    });
+    if (issuerId === 0) {
+      throw new CliError(`${issuer} is not a registered issuer on registry ${registry}`, {
+        hint: "the registry's admin registers it with `cardproof issuer register <address> --name …`",
+      });
+    }
+
+    let folder: string;
+    let plan: BatchPlan;
+    if (resumeFolder !== undefined) {
+      folder = resumeFolder;
+      plan = await readPlan(folder);
+      checkPlanBelongs(plan, ctx, registry, issuer, folder);
+      output.info(`resuming batch ${plan.batchId} from ${folder} (state: ${plan.state})`);
+    } else {
+      const pending = await findPendingPlan(ctx, registry, issuer, request!);
+      if (pending !== undefined) {
+        ({ folder, plan } = pending);
+        output.info(
+          `resuming batch ${plan.batchId} prepared earlier in ${folder} (state: ${plan.state}): ` +
+            "same codes, no second batch (pass --batch-id for a new batch with the same terms)",
+        );
+      } else {
+        const batchId = request!.batchId ?? (await nextFreeBatchId(ctx, registry, issuerId));
+        folder = optionalString(values, "out") ?? join(BATCHES_DIR, `${ctx.chainId}-${batchId}`);
+        plan = await prepareFolder(ctx, {
+          folder,
+          registry,
+          issuer,
+          issuerName: decodeIssuerName(profileHash),
+          batchId,
+          request: request!,
+        });
+      }
+    }
+
+    plan = await issue(ctx, folder, plan);
+    for (const redeemer of plan.redeemers) await allowRedeemer(ctx, registry, plan.batchId, redeemer);
+    let published: string | undefined;
+    if (indexerUrl !== undefined) {
+      published = await publishManifest(ctx, {
+        indexerUrl,
+        batchId: plan.batchId,
+        manifest: await readFile(join(folder, MANIFEST_FILE)),
+      });
+    }
+
+    const { params } = plan;
+    output.result(
+      {
+        batchId: plan.batchId,
+        folder: resolve(folder),
+        issuer,
+        count: params.count,
+        faceValue: params.faceValue,
+        currency: params.currency,
+        expiresAt: params.expiresAt,
+        activationRequired: params.activationRequired,
+        merkleRoot: params.merkleRoot,
+        manifestHash: params.manifestHash,
+        transaction: plan.transaction,
+        issuedBlock: plan.issuedBlock,
+        redeemers: plan.redeemers,
+        manifestPublished: published ?? null,
+      },
+      [
+        `batch ${plan.batchId}: ${params.count.toLocaleString("en-US")} cards issued in block ${plan.issuedBlock}`,
+        `  Merkle root   ${params.merkleRoot}`,
+        `  manifest      ${join(folder, MANIFEST_FILE)} (public; hash ${params.manifestHash})`,
+        `  secret codes  ${join(folder, CODES_FILE)} (encrypted; keep it and its passphrase safe)`,
+        ...(published === undefined ? [] : [`  manifest published to ${published}`]),
+        `print the cards with: cardproof batch print ${folder}`,
+      ],
+    );
+  },
+};
+
+/** What the user asked for, checked before anything touches the chain or the disk. */
+type MintRequest = {
+  count: number;
+  params: Omit<PlannedParams, "merkleRoot" | "manifestHash" | "count">;
+  redeemers: Address[];
+  batchId: bigint | undefined;
+};
+
+async function readRequest(values: OptionValues): Promise<MintRequest> {
+  const count = parseInteger("--count", requiredString(values, "count", "10000"), { min: 1, max: MAX_BATCH_CARDS });
+  const currency = requiredString(values, "currency", "USD").toUpperCase();
+  let decimals: number;
+  try {
+    decimals = currencyDecimals(currency);
+  } catch {
+    throw usageError(`--currency must be an ISO 4217 code of three letters, got "${currency}"`, "e.g. --currency USD");
+  }
+  const faceValue = parseDecimalAmount("--face-value", requiredString(values, "face-value", "50"), decimals);
+  if (faceValue === 0n || faceValue >= 1n << 64n)
+    throw usageError("--face-value must be above zero and fit 64 bits of minor units");
+  const now = Math.floor(Date.now() / 1000);
+  const expiresText = optionalString(values, "expires");
+  const expiresAt = expiresText === undefined ? 0 : parseTime("--expires", expiresText, now);
+  if (expiresText !== undefined && (expiresAt <= now || expiresAt >= 2 ** 32)) {
+    throw usageError(`--expires must be in the future (and before 2106), got "${expiresText}"`);
+  }
+  const metadataFile = optionalString(values, "metadata-file");
+  let metadataHash: Hex = zeroHash;
+  if (metadataFile !== undefined) {
+    try {
+      metadataHash = keccak256(await readFile(metadataFile));
+    } catch {
+      throw usageError(`cannot read --metadata-file ${metadataFile}`);
+    }
+  }
+  const batchIdText = optionalString(values, "batch-id");
+  return {
+    count,
+    params: {
+      faceValue,
+      currency,
+      expiresAt,
+      activationRequired: values["activation-required"] === true,
+      metadataHash,
+      metadataURI: optionalString(values, "metadata-uri") ?? "",
+    },
+    redeemers: stringList(values, "redeemer").map((text) => parseAddress("--redeemer", text)),
+    batchId:
+      batchIdText === undefined
+        ? undefined
+        : parseBigInteger("--batch-id", batchIdText, { min: 1n, max: 2n ** 64n - 1n }),
+  };
+}
+
+function checkPlanBelongs(plan: BatchPlan, ctx: CliContext, registry: Address, issuer: Address, folder: string) {
+  if (plan.chainId !== ctx.chainId || plan.registry !== registry) {
+    throw new CliError(`the batch in ${folder} belongs to registry ${plan.registry} on chain ${plan.chainId}`, {
+      hint: "pass the --deployment and --rpc-url it was prepared for",
+    });
+  }
+  if (plan.issuer !== issuer) {
+    throw new CliError(`the batch in ${folder} is issuer ${plan.issuer}'s, but ${issuer} signs`, {
+      hint: "sign with the issuer's key",
+    });
+  }
+}
+
+/**
+ * A batch this issuer prepared with the same terms but never saw issued: re-running the command
+ * after a failure resumes it (same codes, same root) rather than minting a second batch.
+ */
+async function findPendingPlan(ctx: CliContext, registry: Address, issuer: Address, request: MintRequest) {
+  const candidates = (await listPlans(BATCHES_DIR)).filter(
+    ({ plan }) =>
+      plan.state !== "issued" &&
+      plan.chainId === ctx.chainId &&
+      plan.registry === registry &&
+      plan.issuer === issuer &&
+      (request.batchId === undefined || request.batchId === plan.batchId) &&
+      plan.params.count === request.count &&
+      plan.params.faceValue === request.params.faceValue &&
+      plan.params.currency === request.params.currency &&
+      plan.params.activationRequired === request.params.activationRequired &&
+      plan.params.metadataHash === request.params.metadataHash &&
+      plan.params.metadataURI === request.params.metadataURI,
+  );
+  // A relative expiry (+365d) moves between runs, so the expiry is not compared; `issue` checks
+  // the chain before sending anything.
+  return candidates[0];
+}
+
+async function isIssued(ctx: CliContext, registry: Address, batchId: bigint): Promise<boolean> {
+  return await ctx.client.readContract({
+    address: registry,
+    abi: voucherRegistryAbi,
+    functionName: "isIssued",
+    args: [batchId],
+  });
+}
+
+/** The lowest batch number of this issuer that is neither on chain nor claimed by a local folder. */
+async function nextFreeBatchId(ctx: CliContext, registry: Address, issuerId: number): Promise<bigint> {
+  const claimed = new Set((await listPlans(BATCHES_DIR)).map(({ plan }) => plan.batchId));
+  for (let number = 1; number < 2 ** 32; number++) {
+    const batchId = makeBatchId(issuerId, number);
+    if (!claimed.has(batchId) && !(await isIssued(ctx, registry, batchId))) return batchId;
+  }
+  throw new CliError(`issuer #${issuerId} has used every batch number`);
+}
+
+/**
+ * Codes, code hashes, tree and manifest, then the encrypted codes file, the manifest file and
+ * last the plan: a folder with a plan is complete. Any failure removes the folder.
+ */
+async function prepareFolder(
+  ctx: CliContext,
+  args: {
+    folder: string;
+    registry: Address;
+    issuer: Address;
+    issuerName: string | undefined;
+    batchId: bigint;
+    request: MintRequest;
+  },
+): Promise<BatchPlan> {
+  const { folder, registry, batchId, request } = args;
+  if (await isIssued(ctx, registry, batchId)) {
+    throw new CliError(`batch ${batchId} is already issued`, {
+      hint: "leave out --batch-id to take the next free one",
+    });
+  }
+  try {
+    await readFile(join(folder, "batch.json"));
+    throw new CliError(`${folder} already holds a batch`, {
+      hint: `resume it with \`cardproof batch mint --resume ${folder}\`, or pick another --out`,
+    });
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+  }
+  const passphrase = await readPassphrase(`encrypt the codes of batch ${batchId}`, { confirm: true });
+  let created = false;
+  try {
+    const stages = new Map<PreparationStage, Progress>();
+    const labels: Record<PreparationStage, string> = {
+      codes: "generating secret codes",
+      hashes: "hashing codes and leaves",
+      tree: "building the Merkle tree",
+      manifest: "encoding the manifest",
+    };
+    const prepared = await prepareBatch(
+      { chainId: ctx.chainId, registry, batchId, count: request.count },
+      {
+        onProgress(stage, done, total) {
+          let progress = stages.get(stage);
+          if (progress === undefined) {
+            progress = ctx.output.progress(labels[stage], total, stage === "tree" ? "nodes" : "cards");
+            stages.set(stage, progress);
+          }
+          progress.update(done);
+          if (done >= total) progress.finish();
+        },
+      },
+    );
+    for (const progress of stages.values()) progress.finish();
+    created = true;
+    await writeFileAtomically(join(folder, MANIFEST_FILE), prepared.manifest);
+    const encrypting = ctx.output.progress("encrypting the codes", request.count, "cards");
+    await writeCodesFile(
+      join(folder, CODES_FILE),
+      { chainId: ctx.chainId, registry, batchId, count: request.count, manifestHash: prepared.manifestHash },
+      prepared.codes,
+      passphrase,
+      { onProgress: (done: number) => encrypting.update(done) },
+    ).catch((error: unknown) => {
+      throw explainCodesFileError(error, join(folder, CODES_FILE));
+    });
+    encrypting.finish();
+    prepared.codes.fill(0);
+    const plan: BatchPlan = {
+      version: 1,
+      state: "prepared",
+      chainId: ctx.chainId,
+      registry,
+      issuer: args.issuer,
+      issuerName: args.issuerName,
+      batchId,
+      params: {
+        ...request.params,
+        count: request.count,
+        merkleRoot: prepared.tree.root,
+        manifestHash: prepared.manifestHash,
+      },
+      redeemers: request.redeemers,
+      preparedAt: new Date().toISOString(),
+    };
+    await writePlan(folder, plan);
+    return plan;
+  } catch (error) {
+    if (created) await rm(folder, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Sends `issueBatch` unless the chain already holds this plan's batch; records each step in the plan. */
+async function issue(ctx: CliContext, folder: string, plan: BatchPlan): Promise<BatchPlan> {
+  if (plan.state === "issued") return plan;
+  const { registry, batchId, params } = plan;
+  if (plan.state === "sent" && plan.transaction !== undefined) {
+    const receipt = await ctx.client.getTransactionReceipt({ hash: plan.transaction }).catch(() => undefined);
+    if (receipt?.status === "success")
+      return await markIssued(ctx, folder, plan, receipt.blockNumber, plan.transaction);
+  }
+  if (await isIssued(ctx, registry, batchId)) {
+    const info = await ctx.client.readContract({
+      address: registry,
+      abi: voucherRegistryAbi,
+      functionName: "batchOf",
+      args: [batchId],
+    });
+    if (info.merkleRoot !== params.merkleRoot) {
+      throw new CliError(`batch ${batchId} is on chain with another Merkle root than the one prepared in ${folder}`, {
+        hint: "these files do not belong to the issued batch; mint a new batch instead",
+      });
+    }
+    return await markIssued(ctx, folder, plan, undefined, plan.transaction);
+  }
+  const { wallet, account } = await ctx.signer();
+  let hash: Hex;
+  const action = `issue batch ${batchId}`;
+  try {
+    const { request } = await ctx.client.simulateContract({
+      account,
+      address: registry,
+      abi: voucherRegistryAbi,
+      functionName: "issueBatch",
+      args: [batchId, { ...params, currency: stringToHex(params.currency, { size: 3 }) }],
+    });
+    hash = await wallet.writeContract(request);
+  } catch (error) {
+    const { explainContractError } = await import("../explainContractError.js");
+    throw explainContractError(error, action, ctx.rpcUrl);
+  }
+  await writePlan(folder, { ...plan, state: "sent", transaction: hash });
+  const receipt = await waitForReceipt(ctx, hash, action);
+  return await markIssued(ctx, folder, { ...plan, transaction: hash }, receipt.blockNumber, hash);
+}
+
+async function markIssued(
+  ctx: CliContext,
+  folder: string,
+  plan: BatchPlan,
+  block: bigint | undefined,
+  hash: Hex | undefined,
+) {
+  const issued: BatchPlan = {
+    ...plan,
+    state: "issued",
+    ...(hash === undefined ? {} : { transaction: hash }),
+    ...(block === undefined ? {} : { issuedBlock: block }),
+  };
+  await writePlan(folder, issued);
+  return issued;
+}
+
+async function allowRedeemer(ctx: CliContext, registry: Address, batchId: bigint, redeemer: Address) {
+  const allowed = await ctx.client.readContract({
+    address: registry,
+    abi: voucherRegistryAbi,
+    functionName: "isRedeemer",
+    args: [batchId, redeemer],
+  });
+  if (allowed) return;
+  await sendContractTransaction(ctx, {
+    address: registry,
+    abi: voucherRegistryAbi,
+    functionName: "setRedeemer",
+    args: [batchId, redeemer, true],
+    action: `allow ${redeemer} to redeem batch ${batchId}`,
+  });
+}

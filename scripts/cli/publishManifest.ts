@@ -1,0 +1,61 @@
+import { CliError } from "./CliError.js";
+import type { CliContext } from "./createCliContext.js";
+
+/** How long to wait for an indexer to see a freshly issued batch before giving up. */
+const INDEXER_WAIT_MS = 120_000;
+
+/**
+ * Uploads a batch's manifest to an indexer (`POST /v1/batches/{id}/manifest`), which checks it
+ * against the on-chain manifest hash and root before serving proofs from it. Waits for the indexer
+ * to have synced the batch first. Returns the manifest's URL.
+ *
+ * @throws {CliError} when the indexer is unreachable, does not see the batch in time, or refuses
+ *         the manifest (with its reason); the hint says how to publish later.
+ */
+export async function publishManifest(
+  ctx: CliContext,
+  { indexerUrl, batchId, manifest }: { indexerUrl: string; batchId: bigint; manifest: Uint8Array },
+): Promise<string> {
+  const url = new URL(`v1/batches/${batchId}/manifest`, indexerUrl.endsWith("/") ? indexerUrl : `${indexerUrl}/`);
+  const later = `publish it later with \`cardproof batch publish <folder> --indexer-url ${indexerUrl}\``;
+  const waiting = ctx.output.progress(`waiting for the indexer to see batch ${batchId}`, 1, "batches");
+  const deadline = Date.now() + INDEXER_WAIT_MS;
+  for (;;) {
+    let status: number;
+    try {
+      status = (await fetch(new URL(`v1/batches/${batchId}`, url), { signal: AbortSignal.timeout(10_000) })).status;
+    } catch (error) {
+      throw new CliError(`cannot reach the indexer at ${indexerUrl}`, {
+        hint: `start it (npm run indexer) and ${later}`,
+        cause: error,
+      });
+    }
+    if (status === 200) break;
+    if (status !== 404 || Date.now() > deadline) {
+      throw new CliError(`the indexer at ${indexerUrl} has not seen batch ${batchId} (HTTP ${status})`, {
+        hint: `check that it follows this chain and registry, then ${later}`,
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  waiting.finish();
+
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: new Uint8Array(manifest),
+    signal: AbortSignal.timeout(300_000),
+  }).catch((error: unknown) => {
+    throw new CliError(`cannot reach the indexer at ${indexerUrl}`, { hint: later, cause: error });
+  });
+  if (response.status === 201) return url.toString();
+  const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  if (body.error?.code === "MANIFEST_ALREADY_VERIFIED") return url.toString();
+  throw new CliError(
+    `the indexer refused the manifest of batch ${batchId}: ${body.error?.message ?? `HTTP ${response.status}`}`,
+    {
+      hint:
+        body.error?.code === "BUSY" || response.status === 503 ? later : "check that the folder belongs to this batch",
+    },
+  );
+}
