@@ -3,15 +3,25 @@ import {
   ContractFunctionRevertedError,
   HttpRequestError,
   InsufficientFundsError,
+  keccak256,
   TimeoutError,
+  toBytes,
+  zeroHash,
 } from "viem";
 
+import { describeRevokeReason } from "../lib/revokeReasons.js";
 import { CliError } from "./CliError.js";
 
 type Explanation = { message: string; hint?: string };
 type Explain = (args: readonly unknown[]) => Explanation;
 
 const STATUS_NAMES = ["None", "Open", "Fulfilled", "Disputed", "Released", "Resolved", "Refunded"];
+/** AccessControl role ids by name, for messages. */
+const ROLE_NAMES = new Map<string, string>([
+  [zeroHash, "admin role"],
+  [keccak256(toBytes("CardProof.ISSUER_ROLE")), "issuer role"],
+  [keccak256(toBytes("CardProof.PAUSER_ROLE")), "pauser role"],
+]);
 const text = (value: unknown) => String(value);
 
 /**
@@ -68,7 +78,7 @@ const EXPLANATIONS: Record<string, Explain> = {
   }),
   VoucherRegistryInvalidRecipient: ([to]) => ({ message: `cannot transfer cards to ${text(to)}` }),
   VoucherRegistryLotRevoked: ([batchId, runStart, reason]) => ({
-    message: `the lot from serial ${text(runStart)} of batch ${text(batchId)} is revoked (reason ${text(reason)})`,
+    message: `the lot from serial ${text(runStart)} of batch ${text(batchId)} is revoked (${describeRevokeReason(Number(reason))})`,
     hint: "revoked cards can no longer move or be activated",
   }),
   VoucherRegistryLotAlreadyActivated: ([batchId, runStart]) => ({
@@ -79,14 +89,22 @@ const EXPLANATIONS: Record<string, Explain> = {
   }),
   VoucherRegistryInvalidRevokeReason: ([reason]) => ({
     message: `revoke reason ${text(reason)} is not valid`,
-    hint: "use --reason stolen, lost, damaged, fraud or other",
+    hint: "use --reason stolen, lost, damaged, fraud, recalled, other, or a code from 1 to 65535",
   }),
+  VoucherRegistryRedeemerUnchanged: ([batchId, redeemer, allowed]) => ({
+    message: `${text(redeemer)} ${allowed === true ? "already is" : "is not"} a redeemer of batch ${text(batchId)}`,
+  }),
+  VoucherRegistryInvalidRedeemer: ([redeemer]) => ({ message: `${text(redeemer)} cannot be a redeemer` }),
+  VoucherRegistryEmptyLot: ([batchId, start, end]) => ({
+    message: `the lot ${text(start)}-${Number(end) - 1} of batch ${text(batchId)} holds no card`,
+  }),
+  VoucherRegistryInvalidOperator: ([operator]) => ({ message: `${text(operator)} cannot be approved as an operator` }),
   VoucherRegistryNotRedeemer: ([batchId, caller]) => ({
     message: `${text(caller)} may not redeem cards of batch ${text(batchId)}`,
     hint: "the batch's issuer allows redeemers with `cardproof batch redeemer <batch-id> --add <address>`",
   }),
   VoucherRegistryVoucherRevoked: ([batchId, serial, reason]) => ({
-    message: `card ${text(serial)} of batch ${text(batchId)} is revoked (reason ${text(reason)}): do not accept it`,
+    message: `card ${text(serial)} of batch ${text(batchId)} is revoked (${describeRevokeReason(Number(reason))}): do not accept it`,
   }),
   VoucherRegistryNotActivated: ([batchId, serial]) => ({
     message: `card ${text(serial)} of batch ${text(batchId)} was never activated at a point of sale`,
@@ -102,7 +120,7 @@ const EXPLANATIONS: Record<string, Explain> = {
   }),
   EnforcedPause: () => ({ message: "the contract is paused by its pauser", hint: "try again once it is unpaused" }),
   AccessControlUnauthorizedAccount: ([account, role]) => ({
-    message: `${text(account)} lacks the role ${text(role)} this needs`,
+    message: `${text(account)} lacks the ${ROLE_NAMES.get(text(role)) ?? `role ${text(role)}`} this needs`,
     hint: "sign with the admin's key",
   }),
   SettlementEscrowTokenNotAllowed: ([token]) => ({
@@ -110,6 +128,7 @@ const EXPLANATIONS: Record<string, Explain> = {
     hint: "pay with an allowed stablecoin; the admin allows tokens with `cardproof deploy --token` at deployment",
   }),
   SettlementEscrowInvalidSupplier: ([supplier]) => ({ message: `${text(supplier)} cannot be the supplier` }),
+  SettlementEscrowZeroQuantity: () => ({ message: "an order must be for at least one card" }),
   SettlementEscrowUnknownBatch: ([batchId]) => ({ message: `batch ${text(batchId)} does not exist on the registry` }),
   SettlementEscrowInvalidAmount: ([unitPrice, quantity]) => ({
     message: `a unit price of ${text(unitPrice)} for ${text(quantity)} cards is zero or overflows`,

@@ -116,3 +116,30 @@ export function parseTime(name: string, text: string, now: number): number {
   }
   return Math.floor(millis / 1000);
 }
+
+/**
+ * A duration in seconds: "24h", "30d", "90m", "45s", or a bare number of seconds, within `[min, max]`
+ * seconds (e.g. an escrow's challenge window, 1 h to 30 days).
+ */
+export function parseDuration(name: string, text: string, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number {
+  const match = /^(\d+)([dhms]?)$/.exec(text.trim().replaceAll("_", ""));
+  if (match === null) throw usageError(`${name} must be a duration like 24h, 7d or 90m, got "${text}"`);
+  const unit = { d: 86_400, h: 3_600, m: 60, s: 1, "": 1 }[match[2] as "d" | "h" | "m" | "s" | ""];
+  const seconds = Number(match[1]) * unit;
+  if (!Number.isSafeInteger(seconds) || seconds < min || seconds > max) {
+    throw usageError(`${name} must be between ${shortDuration(min)} and ${shortDuration(max)}, got ${text}`);
+  }
+  return seconds;
+}
+
+/** 2592000 → "30d", 3600 → "1h", 90 → "90s": the largest unit that divides it. */
+function shortDuration(seconds: number): string {
+  for (const [unit, size] of [
+    ["d", 86_400],
+    ["h", 3_600],
+    ["m", 60],
+  ] as const) {
+    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}

@@ -1,4 +1,23 @@
 import type { CliCommand } from "../CliCommand.js";
+import { orderDisputeCommand } from "./orderDispute.js";
+import { orderFulfillCommand } from "./orderFulfill.js";
+import { orderOpenCommand } from "./orderOpen.js";
+import { orderResolveCommand } from "./orderResolve.js";
+import { ORDER_SETTLE_COMMANDS } from "./orderSettle.js";
+import { orderShowCommand } from "./orderShow.js";
+import { orderWithdrawCommand } from "./orderWithdraw.js";
+import { tokenBalanceCommand } from "./tokenBalance.js";
+import { tokenMintCommand } from "./tokenMint.js";
 
-/** The order commands. */
-export const ORDER_COMMANDS: readonly CliCommand[] = [];
+/** The order commands (the escrow's lifecycle) and the stablecoin helpers they need. */
+export const ORDER_COMMANDS: readonly CliCommand[] = [
+  orderOpenCommand,
+  orderFulfillCommand,
+  ...ORDER_SETTLE_COMMANDS,
+  orderDisputeCommand,
+  orderResolveCommand,
+  orderWithdrawCommand,
+  orderShowCommand,
+  tokenMintCommand,
+  tokenBalanceCommand,
+];

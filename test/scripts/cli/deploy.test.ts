@@ -47,7 +47,7 @@ describe("cardproof deploy and issuer register", function () {
       env: { CARDPROOF_PRIVATE_KEY: HARDHAT_KEYS[2] },
     });
     expect(run.code).to.equal(1);
-    expect(run.stderr).to.match(/could not register .* as an issuer: .* lacks the role/);
+    expect(run.stderr).to.match(/could not register .* as an issuer: .* lacks the admin role/);
     expect(run.stderr).to.match(/sign with the admin's key/);
   });
 
