@@ -16,14 +16,15 @@ export async function publishManifest(
   ctx: CliContext,
   { indexerUrl, batchId, manifest }: { indexerUrl: string; batchId: bigint; manifest: Uint8Array },
 ): Promise<string> {
-  const url = new URL(`v1/batches/${batchId}/manifest`, indexerUrl.endsWith("/") ? indexerUrl : `${indexerUrl}/`);
+  const base = indexerUrl.endsWith("/") ? indexerUrl : `${indexerUrl}/`;
+  const url = new URL(`v1/batches/${batchId}/manifest`, base);
   const later = `publish it later with \`cardproof batch publish <folder> --indexer-url ${indexerUrl}\``;
   const waiting = ctx.output.progress(`waiting for the indexer to see batch ${batchId}`, 1, "batches");
   const deadline = Date.now() + INDEXER_WAIT_MS;
   for (;;) {
     let status: number;
     try {
-      status = (await fetch(new URL(`v1/batches/${batchId}`, url), { signal: AbortSignal.timeout(10_000) })).status;
+      status = (await fetch(new URL(`v1/batches/${batchId}`, base), { signal: AbortSignal.timeout(10_000) })).status;
     } catch (error) {
       throw new CliError(`cannot reach the indexer at ${indexerUrl}`, {
         hint: `start it (npm run indexer) and ${later}`,

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { isHex, type Account, type Address, type PublicClient } from "viem";
+import { getAddress, isHex, type Account, type Address, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import { CliError } from "./CliError.js";
@@ -50,7 +50,8 @@ async function nodeAccount(client: PublicClient, index: number, asked: boolean):
   // Public RPCs refuse eth_accounts or answer []: both mean "no node-held keys".
   const accounts = (await client.request({ method: "eth_accounts" } as never).catch(() => [])) as Address[];
   const account = accounts[index];
-  if (account !== undefined) return account;
+  // Nodes list their accounts in lower case (Hardhat, anvil); commands compare checksummed addresses.
+  if (account !== undefined) return getAddress(account);
   if (asked && accounts.length > 0) {
     throw new CliError(`--account-index ${index} is out of range: the node unlocks ${accounts.length} accounts`, {
       hint: `pick an index from 0 to ${accounts.length - 1}`,
