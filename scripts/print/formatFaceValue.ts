@@ -37,7 +37,8 @@ const EXPONENTS: Readonly<Record<string, number>> = {
  * @throws {RangeError} when `currency` is not three capitals.
  */
 export function currencyDecimals(currency: string): number {
-  if (!/^[A-Z]{3}$/.test(currency)) throw new RangeError(`a currency is three capital letters (ISO 4217), got "${currency}"`);
+  if (!/^[A-Z]{3}$/.test(currency))
+    throw new RangeError(`a currency is three capital letters (ISO 4217), got "${currency}"`);
   return EXPONENTS[currency] ?? 2;
 }
 
