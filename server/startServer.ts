@@ -4,8 +4,9 @@ import { createApi } from "./api/createApi.js";
 import { startHttpServer } from "./api/startHttpServer.js";
 import type { Logger } from "./internal/createLogger.js";
 import { createMetrics, type Metrics } from "./internal/createMetrics.js";
-import type { IndexerConfig } from "./internal/loadConfig.js";
+import { loopbackUrls, type IndexerConfig } from "./internal/loadConfig.js";
 import { createManifestStore } from "./store/createManifestStore.js";
+import { createVerificationCounter } from "./store/createVerificationCounter.js";
 import { createRpcClient } from "./sync/createRpcClient.js";
 import { startIndexer } from "./startIndexer.js";
 
@@ -43,6 +44,7 @@ export async function startServer({
   const api = createApi({
     store: indexer.store,
     manifests: createManifestStore(indexer.db),
+    verifications: createVerificationCounter(indexer.db),
     logger,
     metrics,
     options: {
@@ -55,6 +57,13 @@ export async function startServer({
       maxLagBlocks: config.apiMaxLagBlocks,
       confirmations: config.confirmations,
       verifierDir: config.verifierDir,
+      verifierPage: {
+        chainId: config.chainId,
+        registry: config.registryAddress,
+        escrow: config.escrowAddress,
+        rpcUrls: config.publicRpcUrls ?? loopbackUrls(config.rpcUrls),
+        explorerUrl: config.explorerUrl,
+      },
     },
     probeHead: async (signal) => hexToNumber(await probe.request<Hex>("eth_blockNumber", [], { signal })),
     syncRunning: () => syncRunning,

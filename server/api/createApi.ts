@@ -2,11 +2,13 @@ import { existsSync, statSync } from "node:fs";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 
 import express, { type NextFunction, type Request, type Response } from "express";
+import type { Address } from "viem";
 
 import { BaseError } from "../internal/BaseError.js";
 import type { Logger } from "../internal/createLogger.js";
 import { LATENCY_BUCKETS, type Metrics } from "../internal/createMetrics.js";
 import type { ManifestStore } from "../store/createManifestStore.js";
+import type { VerificationCounter } from "../store/createVerificationCounter.js";
 import { ApiError } from "./ApiError.js";
 import { allowRead, createCorsPolicy } from "./createCorsPolicy.js";
 import { createManifestVerifier } from "./createManifestVerifier.js";
@@ -14,7 +16,7 @@ import { createOpenApiDocument } from "./createOpenApiDocument.js";
 import { createProofService } from "./createProofService.js";
 import { createRateLimiter } from "./createRateLimiter.js";
 import { CARD_STATUS_ROUTE, registerV1Routes, type ApiStore } from "./registerV1Routes.js";
-import { API_SECURITY_HEADERS, PAGE_SECURITY_HEADERS, setHeaders } from "./securityHeaders.js";
+import { API_SECURITY_HEADERS, PAGE_SECURITY_HEADERS, pageSecurityHeaders, setHeaders } from "./securityHeaders.js";
 import { blockOf, sendJson } from "./sendJson.js";
 
 /** The API's settings (from `IndexerConfig`, see server/README.md). */
@@ -34,6 +36,23 @@ export type ApiOptions = {
   verifierDir: string;
   /** Verify manifests in worker threads (default true). */
   useWorkers?: boolean;
+  /**
+   * What the served page's `/config.json` says and its CSP allows: without it, `/config.json` is
+   * whatever file the page folder holds and `connect-src` allows any https endpoint or a local node.
+   */
+  verifierPage?: VerifierPageOptions;
+};
+
+/** The served verifier page's settings (see `verifier-web/README.md`). */
+export type VerifierPageOptions = {
+  /** Chain id, until the mirror is bound to its chain (then the chain's own id is used). */
+  chainId: number | undefined;
+  registry: Address;
+  escrow: Address | undefined;
+  /** JSON-RPC endpoints the browser calls; their origins are the only ones `connect-src` allows. */
+  rpcUrls: readonly string[];
+  /** Block explorer base URL for links in the timeline. */
+  explorerUrl: string | undefined;
 };
 
 /** The chain's head as the RPC node reports it (throws when unreachable). */
@@ -69,6 +88,7 @@ const PROBE_CACHE_MS = 1_000;
 export function createApi({
   store,
   manifests,
+  verifications,
   logger: parentLogger,
   metrics,
   options,
@@ -77,6 +97,8 @@ export function createApi({
 }: {
   store: ApiStore;
   manifests: ManifestStore;
+  /** The verifier page's per-card check counter; without it the verifications route answers 404. */
+  verifications?: VerificationCounter;
   logger: Logger;
   metrics: Metrics;
   options: ApiOptions;
@@ -228,21 +250,36 @@ export function createApi({
     uploads,
     manifestMaxBytes: options.manifestMaxBytes,
     openApiJson,
+    verifications,
   });
 
   const pageBuilt = existsSync(options.verifierDir) && statSync(options.verifierDir).isDirectory();
   if (pageBuilt) {
     logger.info("serving the verifier page", { dir: options.verifierDir });
+    const page = options.verifierPage;
+    const pageHeaders = page === undefined ? PAGE_SECURITY_HEADERS : pageSecurityHeaders(originsOf(page.rpcUrls));
     const serve = express.static(options.verifierDir, {
       index: "index.html",
       dotfiles: "ignore",
       redirect: false,
       cacheControl: false,
-      setHeaders: (res) => setHeaders(res, PAGE_SECURITY_HEADERS),
+      setHeaders: (res) => setHeaders(res, pageHeaders),
     });
     app.use((req: Request, res: Response, next: NextFunction) => {
       if (req.path.startsWith("/v1/")) return next();
       res.locals.route = "/ (verifier page)";
+      if (page !== undefined && req.path === "/config.json" && (req.method === "GET" || req.method === "HEAD")) {
+        res.locals.route = "/config.json (verifier page)";
+        const chainId = store.getIdentity()?.chainId ?? (page.chainId === undefined ? undefined : String(page.chainId));
+        if (chainId === undefined) {
+          throw new ApiError("NOT_SYNCED", "the indexer is not bound to a chain yet; retry shortly", {
+            "Retry-After": "5",
+          });
+        }
+        setHeaders(res, pageHeaders);
+        sendJson(res, 200, verifierPageConfig(page, chainId));
+        return;
+      }
       serve(req, res, next);
     });
   }
@@ -333,6 +370,30 @@ export function clientAddress(req: IncomingMessage, trustedHops: number): string
     .reverse();
   const chain = [peer, ...forwarded];
   return chain[Math.min(trustedHops, chain.length - 1)]!;
+}
+
+/**
+ * The served page's `config.json`: this indexer's registry on its chain, the browser's RPC
+ * endpoints, and this server as the indexer (`/`, relative to the page).
+ */
+export function verifierPageConfig(page: VerifierPageOptions, chainId: string) {
+  return {
+    registries: [
+      {
+        chainId,
+        address: page.registry,
+        rpcUrls: page.rpcUrls,
+        indexerUrl: "/",
+        explorerUrl: page.explorerUrl ?? null,
+        escrow: page.escrow ?? null,
+      },
+    ],
+  };
+}
+
+/** `scheme://host[:port]` of each URL, for a CSP source list. */
+function originsOf(urls: readonly string[]): string[] {
+  return [...new Set(urls.map((url) => new URL(url).origin))];
 }
 
 /** The `.all()` handler of the GET-only operational routes. */

@@ -5,6 +5,8 @@ import type { NextFunction, Request, Response } from "express";
 import { ApiError } from "./ApiError.js";
 
 const READ_METHODS = new Set(["GET", "HEAD"]);
+/** `POST`s any page may send: the verifier's check counter (no body, nothing stored about the caller). */
+const PUBLIC_POST = /^\/v1\/batches\/[^/]+\/cards\/[^/]+\/verifications$/;
 const UPLOAD_METHODS = new Set(["POST"]);
 /** Request headers a preflight may ask for: a comma-separated list of header-name tokens. */
 const HEADER_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(?:\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$/;
@@ -16,6 +18,8 @@ const HEADER_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(?:\s*,\s*[A-Za-z0-9!#$%&'*+.^_
  * - Uploads (`POST`) from a browser only from `uploadOrigins` (or the API's own origin); a
  *   preflight or upload from another origin gets 403 `ORIGIN_NOT_ALLOWED`. Requests without an
  *   `Origin` (the supplier CLI, curl) are not browsers and are not restricted here.
+ * - The verifier page's check counter (`POST …/cards/{serial}/verifications`) from any origin, so a
+ *   verifier page hosted elsewhere can count checks too.
  * - Preflights are answered here (204, cached 10 minutes); other methods get 405.
  */
 export function createCorsPolicy({ uploadOrigins }: { uploadOrigins: readonly string[] }) {
@@ -48,6 +52,16 @@ export function createCorsPolicy({ uploadOrigins }: { uploadOrigins: readonly st
         res.end();
         return;
       }
+      if (method === "POST" && PUBLIC_POST.test(req.path)) {
+        res.writeHead(204, {
+          "Access-Control-Allow-Origin": "*",
+          "Access-Control-Allow-Methods": "POST",
+          "Access-Control-Allow-Headers": allowHeaders,
+          "Access-Control-Max-Age": "600",
+        });
+        res.end();
+        return;
+      }
       if (!UPLOAD_METHODS.has(method)) {
         throw new ApiError("METHOD_NOT_ALLOWED", "the API accepts GET and HEAD, and POST for manifest uploads", {
           Allow: "GET, HEAD, POST, OPTIONS",
@@ -66,6 +80,8 @@ export function createCorsPolicy({ uploadOrigins }: { uploadOrigins: readonly st
     }
     if (origin !== undefined) {
       if (READ_METHODS.has(req.method) || req.method === "OPTIONS") {
+        allowRead(res);
+      } else if (req.method === "POST" && PUBLIC_POST.test(req.path)) {
         allowRead(res);
       } else if (mayUpload(origin, req)) {
         res.setHeader("Access-Control-Allow-Origin", origin);

@@ -313,6 +313,15 @@ const SCHEMAS: Record<string, JsonSchema> = {
     serial: integer("Serial"),
     events: { type: "array", items: ref("TimelineEvent"), description: "Oldest first" },
   }),
+  VerificationCount: object(
+    {
+      batchId: decimal("Batch id"),
+      serial: integer("Serial"),
+      count: integer("Checks counted so far, this one included for a POST"),
+      firstAt: nullable(integer("Unix seconds (server clock) of the first counted check")),
+    },
+    "How often the card was checked on the verifier page; nothing about who checked is stored",
+  ),
   CardProof: object(
     {
       batchId: decimal("Batch id"),
@@ -646,6 +655,32 @@ export function createOpenApiDocument(): OpenApiDocument {
           ),
         },
       ),
+      "/v1/batches/{batchId}/cards/{serial}/verifications": {
+        ...get(
+          "getCardVerifications",
+          "cards",
+          "How often a card was checked",
+          'The verifier page\'s repeat-scan signal ("checked N times, first on …"), without counting.',
+          [PARAMS.batchId, PARAMS.serial],
+          {
+            ...envelope(ref("VerificationCount"), "The count"),
+            ...v1Errors("INVALID_BATCH_ID", "INVALID_SERIAL", "BATCH_NOT_FOUND", "CARD_NOT_FOUND", "NOT_FOUND"),
+          },
+        ),
+        post: {
+          operationId: "countCardVerification",
+          summary: "Count one check of a card",
+          description:
+            "Sent by the verifier page once per card and browser session, with no body. Stores the card and the " +
+            "time only: no IP address, user agent or session. Allowed from any origin; rate-limited like every route.",
+          tags: ["cards"],
+          parameters: [PARAMS.batchId, PARAMS.serial],
+          responses: {
+            ...envelope(ref("VerificationCount"), "Counted"),
+            ...v1Errors("INVALID_BATCH_ID", "INVALID_SERIAL", "BATCH_NOT_FOUND", "CARD_NOT_FOUND", "NOT_FOUND"),
+          },
+        },
+      },
       "/v1/orders": get(
         "listOrders",
         "orders",

@@ -7,6 +7,7 @@ import type { Logger } from "../internal/createLogger.js";
 import type { Counter } from "../internal/createMetrics.js";
 import type { ManifestRecord, ManifestStore } from "../store/createManifestStore.js";
 import type { Store } from "../store/createStore.js";
+import type { VerificationCounter } from "../store/createVerificationCounter.js";
 import type { BatchView, ChainHeadView, IssuerView, OrderView, SnapshotView } from "../store/createStoreReader.js";
 import { ApiError } from "./ApiError.js";
 import { cardStatusOf, CARD_STATUSES } from "./cardStatus.js";
@@ -55,6 +56,8 @@ export type V1Context = {
   manifestMaxBytes: number;
   /** Serialized OpenAPI document. */
   openApiJson: string;
+  /** The verifier page's per-card check counter (absent: the route answers 404). */
+  verifications?: VerificationCounter | undefined;
 };
 
 /** The card-status route, answered on a fast path before Express routing too (see `createApi`). */
@@ -399,6 +402,27 @@ export function registerV1Routes(app: Express, ctx: V1Context) {
         manifestHash: current.manifestHash,
       });
     },
+  });
+
+  /**
+   * The verifier page's repeat-scan signal: `POST` counts one check of the card, `GET` reads the
+   * count. The card must exist in the mirror; nothing about the caller is stored (the rate limit
+   * keeps its per-IP buckets in memory only).
+   */
+  const verificationsOf = (req: Request, res: Response, record: boolean) => {
+    noQuery(req);
+    const counter = ctx.verifications;
+    if (counter === undefined) throw new ApiError("NOT_FOUND", "this server does not count verifications");
+    const at = snapshot();
+    const { batch, serial } = cardOf(req);
+    const counted = record
+      ? counter.record(batch.batchId, serial, Math.floor(Date.now() / 1000))
+      : counter.read(batch.batchId, serial);
+    sendData(res, at, { batchId: batch.batchId, serial, ...counted });
+  };
+  route("/v1/batches/:batchId/cards/:serial/verifications", {
+    get: (req, res) => verificationsOf(req, res, false),
+    post: (req, res) => verificationsOf(req, res, true),
   });
 
   route("/v1/orders", {

@@ -64,6 +64,14 @@ export type IndexerConfig = {
   apiMaxLagBlocks: number;
   /** The built verifier page, served at `/` when the folder exists. */
   verifierDir: string;
+  /**
+   * JSON-RPC endpoints the served verifier page's browsers call (its `config.json`, and the only
+   * origins its CSP lets it connect to). Unset: the indexer's own `rpcUrls` that are on this machine
+   * (127.0.0.1, localhost, ::1), since a hosted provider's URL usually holds an API key.
+   */
+  publicRpcUrls: string[] | undefined;
+  /** Block explorer base URL (e.g. `https://basescan.org`) the verifier page links to. */
+  explorerUrl: string | undefined;
 };
 
 /** The first contract Hardhat's account #0 deploys on a fresh local node (`npx hardhat node`). */
@@ -96,6 +104,8 @@ export const DEFAULT_CONFIG: IndexerConfig = {
   apiProofCacheMb: 512,
   apiMaxLagBlocks: 10,
   verifierDir: resolve(import.meta.dirname, "../../verifier-web/dist"),
+  publicRpcUrls: undefined,
+  explorerUrl: undefined,
 };
 
 /** Environment variable → config file key. */
@@ -126,6 +136,8 @@ const SETTINGS = {
   CARDPROOF_API_PROOF_CACHE_MB: "apiProofCacheMb",
   CARDPROOF_API_MAX_LAG_BLOCKS: "apiMaxLagBlocks",
   CARDPROOF_VERIFIER_DIR: "verifierDir",
+  CARDPROOF_PUBLIC_RPC_URL: "publicRpcUrls",
+  CARDPROOF_EXPLORER_URL: "explorerUrl",
 } as const;
 
 type SettingKey = (typeof SETTINGS)[keyof typeof SETTINGS];
@@ -196,6 +208,11 @@ export function loadConfig(options: LoadConfigOptions = {}): IndexerConfig {
   read("apiProofCacheMb", integer(0), (value) => (config.apiProofCacheMb = value));
   read("apiMaxLagBlocks", integer(0), (value) => (config.apiMaxLagBlocks = value));
   read("verifierDir", parsePath(cwd), (value) => (config.verifierDir = value));
+  read("publicRpcUrls", parseUrls, (value) => (config.publicRpcUrls = value));
+  read("explorerUrl", parseUrls, (value) => {
+    if (value.length > 1) problems.push("CARDPROOF_EXPLORER_URL: give one explorer URL");
+    config.explorerUrl = value[0]!.replace(/\/+$/, "");
+  });
   if (!raw.has("dbPath")) config.dbPath = resolve(cwd, config.dbPath);
 
   if (config.escrowAddress !== undefined && config.escrowAddress === config.registryAddress) {
@@ -259,6 +276,11 @@ function parseUrls(value: unknown): Parsed<string[]> {
     }
   }
   return { value: urls };
+}
+
+/** The RPC URLs a browser on this machine can use as they are: the loopback ones. */
+export function loopbackUrls(urls: readonly string[]): string[] {
+  return urls.filter((url) => ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname));
 }
 
 function parseAddress(value: unknown): Parsed<Address> {
