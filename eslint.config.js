@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "cache/", "coverage/", "types/"] },
+  { ignores: ["node_modules/", "artifacts/", "cache/", "coverage/", "types/", "verifier-web/dist/"] },
   eslint.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -1,0 +1,74 @@
+import { expect } from "chai";
+import { keccak256, stringToHex, type Address } from "viem";
+
+import { decodeCardPayload, encodeCardPayload } from "../../scripts/lib/cardPayload.js";
+import { makeBatch } from "../helpers/makeBatch.js";
+import { checkProof } from "../../verifier-web/src/checkProof.js";
+import type { RegistryConfig } from "../../verifier-web/src/pageConfig.js";
+
+const registry: Address = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+const config: RegistryConfig = {
+  chainId: 31_337n,
+  address: registry,
+  rpcUrls: [],
+  indexerUrl: undefined,
+  explorerUrl: undefined,
+  escrow: undefined,
+  chainName: undefined,
+};
+
+describe("verifier-web checkProof", function () {
+  const batch = makeBatch({ chainId: 31_337n, registry, batchId: (1n << 32n) | 1n, count: 9 });
+  const payloadOf = (serial: number, codeHash = batch.codeHashes[serial]!) =>
+    decodeCardPayload(encodeCardPayload({ chainId: 31_337n, registry, batchId: batch.batchId, serial, codeHash }));
+  const proofOf = (serial: number) => ({
+    chainId: "31337",
+    registry,
+    codeHash: batch.codeHashes[serial]!,
+    proof: batch.redemptionOf(serial).proof,
+    root: batch.root,
+    hint: 0,
+  });
+
+  it("verifies an indexer's proof against the on-chain root, with the leaf rebuilt in the page", function () {
+    for (const serial of [0, 4, 8]) {
+      expect(checkProof(payloadOf(serial), config, proofOf(serial), batch.root)).to.deep.equal({
+        state: "verified",
+        codeHash: batch.codeHashes[serial],
+        depth: proofOf(serial).proof.length,
+      });
+    }
+  });
+
+  it("fails a card whose printed code hash is not the one the supplier committed", function () {
+    const forged = payloadOf(4, keccak256(stringToHex("forged")));
+    expect(checkProof(forged, config, proofOf(4), batch.root)).to.deep.equal({
+      state: "failed",
+      reason: "codeHashMismatch",
+    });
+  });
+
+  it("fails a proof that does not reach the on-chain root, whatever root the indexer claims", function () {
+    const otherRoot = keccak256(stringToHex("another batch"));
+    expect(checkProof(payloadOf(4), config, proofOf(4), otherRoot).state).to.equal("failed");
+    // Another serial's proof, a tampered sibling, another registry: the rebuilt leaf does not fit.
+    expect(
+      checkProof(payloadOf(4), config, { ...proofOf(5), codeHash: batch.codeHashes[4]! }, batch.root),
+    ).to.deep.equal({ state: "failed", reason: "proofInvalid" });
+    const tampered = proofOf(4);
+    tampered.proof[0] = keccak256(tampered.proof[0]!);
+    expect(checkProof(payloadOf(4), config, tampered, batch.root).state).to.equal("failed");
+    const elsewhere = { ...config, address: `0x5fbdb2315678afec${"00".repeat(12)}` as Address };
+    expect(checkProof(payloadOf(4), elsewhere, proofOf(4), batch.root).state).to.equal("failed");
+  });
+
+  it("fails malformed proofs instead of throwing", function () {
+    const bad = { ...proofOf(1), proof: ["0x1234"] as `0x${string}`[] };
+    expect(checkProof(payloadOf(1), config, bad, batch.root)).to.deep.equal({
+      state: "failed",
+      reason: "proofInvalid",
+    });
+    const noHash = { ...proofOf(1), codeHash: "nope" as `0x${string}` };
+    expect(checkProof(payloadOf(1), config, noHash, batch.root).state).to.equal("failed");
+  });
+});

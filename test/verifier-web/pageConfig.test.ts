@@ -1,0 +1,76 @@
+import { expect } from "chai";
+import type { Address } from "viem";
+
+import { decodeCardPayload, encodeCardPayload } from "../../scripts/lib/cardPayload.js";
+import { voucherRegistryAbi } from "../../scripts/lib/voucherRegistryAbi.js";
+import { registryViewsAbi } from "../../verifier-web/src/chain/registryViews.js";
+import { findRegistry, PageConfigError, parsePageConfig } from "../../verifier-web/src/pageConfig.js";
+
+const REGISTRY: Address = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+const BASE = "https://verify.cardproof.example/cards/";
+
+describe("verifier-web page configuration and registry views", function () {
+  it("reads config.json, resolving relative URLs against the page", function () {
+    const config = parsePageConfig(
+      {
+        registries: [
+          {
+            chainId: "8453",
+            address: REGISTRY.toUpperCase().replace("0X", "0x"),
+            rpcUrls: ["https://mainnet.base.org"],
+            indexerUrl: "/",
+            explorerUrl: "https://basescan.org/",
+            chainName: "Base",
+          },
+          { chainId: 31337, address: REGISTRY, rpcUrls: ["http://127.0.0.1:8545"], indexerUrl: "../api" },
+        ],
+      },
+      BASE,
+    );
+    expect(config.registries[0]).to.deep.equal({
+      chainId: 8453n,
+      address: REGISTRY,
+      rpcUrls: ["https://mainnet.base.org/"],
+      indexerUrl: "https://verify.cardproof.example/",
+      explorerUrl: "https://basescan.org",
+      escrow: undefined,
+      chainName: "Base",
+    });
+    expect(config.registries[1]!.indexerUrl).to.equal("https://verify.cardproof.example/api/");
+  });
+
+  it("refuses a malformed config, naming the field", function () {
+    expect(() => parsePageConfig({}, BASE)).to.throw(PageConfigError, "no registries list");
+    expect(() => parsePageConfig({ registries: [{ chainId: "0", address: REGISTRY }] }, BASE)).to.throw(
+      PageConfigError,
+      "registries[0].chainId",
+    );
+    expect(() => parsePageConfig({ registries: [{ chainId: "1", address: "0x12" }] }, BASE)).to.throw(
+      PageConfigError,
+      "registries[0].address",
+    );
+    expect(() =>
+      parsePageConfig({ registries: [{ chainId: "1", address: REGISTRY, rpcUrls: ["ws://node"] }] }, BASE),
+    ).to.throw(PageConfigError, "non-http URL");
+  });
+
+  it("matches a card to an allowlisted registry by chain and the printed 8-byte address prefix", function () {
+    const config = parsePageConfig({ registries: [{ chainId: "31337", address: REGISTRY, rpcUrls: [] }] }, BASE);
+    const card = (registry: Address, chainId = 31_337n) =>
+      decodeCardPayload(
+        encodeCardPayload({ chainId, registry, batchId: 1n, serial: 0, codeHash: `0x${"22".repeat(32)}` }),
+      );
+    expect(findRegistry(config, card(REGISTRY))?.address).to.equal(REGISTRY);
+    // Same first 8 bytes, another registry: the page only ever reads the allowlisted one.
+    expect(findRegistry(config, card(`0x5fbdb2315678afec${"00".repeat(12)}`))?.address).to.equal(REGISTRY);
+    expect(findRegistry(config, card(`0x${"ab".repeat(20)}`))).to.equal(undefined);
+    expect(findRegistry(config, card(REGISTRY, 1n))).to.equal(undefined);
+  });
+
+  it("ships the registry's view functions exactly as the contract's ABI has them", function () {
+    for (const entry of registryViewsAbi) {
+      const original = voucherRegistryAbi.find((item) => item.type === "function" && item.name === entry.name);
+      expect(entry, entry.name).to.deep.equal(original);
+    }
+  });
+});

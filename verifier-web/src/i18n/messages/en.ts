@@ -1,0 +1,148 @@
+/**
+ * The page's English text, the reference every other language translates. `{name}` is filled in at
+ * run time; keys ending in `.one`/`.other` (and, where a language needs them, `.zero`, `.two`, `.few`,
+ * `.many`) are plural forms chosen with `Intl.PluralRules`.
+ */
+export const en = {
+  "app.title": "CardProof verifier",
+  "app.tagline": "Check a prepaid card before you buy or use it",
+  "app.language": "Language",
+  "app.checking": "Checking the card…",
+  "app.configError": "This verifier is not set up: its configuration could not be loaded. Try again later.",
+
+  "verdict.genuine.title": "Genuine and unused",
+  "verdict.genuine.text": "Issued by a registered supplier and not redeemed yet.",
+  "verdict.redeemed.title": "Already redeemed",
+  "verdict.redeemed.text": "This card's code has already been used. The card has no value left.",
+  "verdict.redeemed.detail": "Redeemed {time} by {who}.",
+  "verdict.revoked.title": "Blocked by the supplier",
+  "verdict.revoked.text": "The supplier revoked or froze this card. Do not buy or accept it.",
+  "verdict.revoked.detail": "Reason: {reason}.",
+  "verdict.expired.title": "Expired",
+  "verdict.expired.text": "This card expired on {date} and can no longer be redeemed.",
+  "verdict.notActivated.title": "Genuine, not activated yet",
+  "verdict.notActivated.text":
+    "Shops activate this card at the till when it is paid for. Until then it cannot be redeemed.",
+  "verdict.counterfeit.title": "Not issued by a registered supplier",
+  "verdict.counterfeit.text": "This card is probably counterfeit. Do not buy or accept it.",
+  "verdict.unknownRegistry.title": "Not verified: unknown registry",
+  "verdict.unknownRegistry.text":
+    "This card points to a registry this verifier does not know, so it cannot be checked here. Treat it as unverified.",
+  "verdict.unavailable.title": "Could not check right now",
+  "verdict.unavailable.text": "The blockchain could not be reached. This says nothing about the card: try again.",
+  "verdict.unavailable.wrongChain":
+    "The blockchain node this verifier uses serves another network. This says nothing about the card.",
+  "verdict.unavailable.noRpc": "No blockchain node is configured for this card's network.",
+  "verdict.retry": "Retry",
+  "verdict.partial": "Partly checked: {why}",
+
+  "counterfeit.batchNotIssued": "No batch with this number was ever issued on the registry.",
+  "counterfeit.serialOutOfRange": "The batch has no card with this serial number.",
+  "counterfeit.codeHashMismatch": "The QR code does not match the card the supplier issued with this serial number.",
+  "counterfeit.proofInvalid": "The card is not among the cards the supplier committed to on the blockchain.",
+
+  "invalid.title": "This is not a card's QR code",
+  "invalid.empty": "No card data was given. Scan the QR code on the front of the card.",
+  "invalid.url": "The link has no card data after #. Scan the card again or copy the whole link.",
+  "invalid.character": "The card data contains a character that is not a digit. Scan the QR code again.",
+  "invalid.length": "Digits are missing or extra. Scan the QR code again or copy the whole link.",
+  "invalid.version": "The card was made by a newer version of CardProof. Update this verifier.",
+  "invalid.checksum": "The card data is damaged or mistyped. Scan the QR code again.",
+  "invalid.malformed": "The card data is not well-formed. Do not trust this card.",
+  "invalid.secret":
+    "This is the card's secret code, not its public QR code. Keep it private; scan the QR on the front of the card.",
+
+  "echo.heading": "Compare with what is printed on your card",
+  "echo.serial": "Serial",
+  "echo.faceValue": "Face value",
+  "echo.supplier": "Supplier",
+  "echo.batch": "Batch",
+  "echo.expires": "Expires",
+  "echo.never": "never",
+  "echo.unnamed": "no registered name",
+
+  "repeat.times.one": "This is the first check of this card.",
+  "repeat.times.other": "Checked {count} times, first on {date}.",
+  "repeat.explain": "Counted without any personal data. Many checks can mean the card was shown to many buyers.",
+
+  "evidence.heading": "How this was checked",
+  "evidence.registry": "The card's registry {registry} on {chain} is on this verifier's allowlist.",
+  "evidence.chain": "chain {chainId}",
+  "evidence.registryUnknown": "The card's registry {registry}… on chain {chainId} is not on this verifier's allowlist.",
+  "evidence.status": "Status read from the blockchain at block {block}: {status}.",
+  "evidence.proof.verified":
+    "Proof checked in this browser against the batch's root on the blockchain ({depth} hashes): the card is one of the {count} cards the supplier committed to.",
+  "evidence.proof.codeHashMismatch": "The card's QR code does not match the code hash in the supplier's card list.",
+  "evidence.proof.proofInvalid": "The proof does not lead to the batch's root on the blockchain.",
+  "evidence.proof.indexerDown": "Proof not checked: the history service (indexer) could not be reached.",
+  "evidence.proof.noManifest": "Proof not checked: the supplier has not published this batch's card list yet.",
+  "evidence.history.matches":
+    "History from the indexer matches the blockchain's hash chain ({seq} changes to the batch, block {block}).",
+  "evidence.history.behind":
+    "History from the indexer is behind the blockchain ({indexed} of {onChain} changes): the newest may be missing.",
+  "evidence.history.mismatch":
+    "History from the indexer does not match the blockchain's hash chain. Do not trust the timeline.",
+  "evidence.history.notChecked": "History not checked: the indexer could not be reached.",
+  "evidence.unavailable": "The blockchain node {node} did not answer.",
+
+  "status.Unknown": "unknown",
+  "status.Active": "active",
+  "status.Inactive": "not activated",
+  "status.Redeemed": "redeemed",
+  "status.Revoked": "revoked",
+  "status.Expired": "expired",
+
+  "reason.stolen": "stolen",
+  "reason.lost": "lost",
+  "reason.damaged": "damaged",
+  "reason.fraud": "fraud",
+  "reason.recalled": "recalled",
+  "reason.other": "other",
+  "reason.code": "reason code {code}",
+
+  "timeline.heading": "Custody timeline",
+  "timeline.BatchIssued": "Issued by {who}",
+  "timeline.LotTransferred": "Transferred to {who}",
+  "timeline.LotActivated": "Activated at the till by {who}",
+  "timeline.LotRevoked": "Revoked by the supplier: {reason}",
+  "timeline.VoucherRedeemed": "Redeemed by {who}",
+  "timeline.from": "from {who}",
+  "timeline.escrow": "payment escrow",
+  "timeline.block": "block {block}",
+  "timeline.unavailable": "The timeline is unavailable right now: the indexer could not be reached.",
+  "timeline.explorer": "view transaction",
+
+  "code.heading": "Check my scratched code",
+  "code.explain": "Type the code from under the scratch panel. It is checked on this phone and never sent anywhere.",
+  "code.label": "Secret code (20 characters)",
+  "code.button": "Check code",
+  "code.match": "The code matches this card.",
+  "code.matchPrefix": "The code matches this card's QR code (the supplier's card list was not available).",
+  "code.noMatch": "This code does not belong to this card.",
+  "code.empty": "Type the 20 characters from the scratch panel.",
+  "code.length": "A code has 20 characters: one is missing or extra.",
+  "code.character": "Character {position} is not valid: codes use digits and the letters A to Z except U.",
+  "code.checkCharacter": "A character was mistyped or two were swapped. Compare each one with the card.",
+
+  "input.heading": "Check a card",
+  "input.headingAgain": "Check another card",
+  "input.scan": "Scan with the camera",
+  "input.stop": "Stop the camera",
+  "input.photo": "Use a photo",
+  "input.pasteLabel": "Or paste the card's link or number",
+  "input.check": "Check",
+  "scan.hint": "Point the camera at the QR code on the front of the card.",
+  "scan.noCamera": "The camera could not be started. Allow camera access, or use a photo.",
+  "scan.notFound": "No card QR code was found in the photo. Try again, closer and in focus.",
+  "scan.secret": "That is the secret redemption QR code. Scan the QR code on the front of the card.",
+  "scan.video": "Camera preview",
+
+  "footer.privacy":
+    "No personal data is stored. The card number in the link stays in this browser's address bar only until the page reads it; the blockchain node and the CardProof indexer see which card was checked.",
+} as const;
+
+/** Every message key. */
+export type MessageKey = keyof typeof en;
+
+/** A language's messages: every English key translated, plus any extra plural forms. */
+export type Messages = Record<MessageKey, string> & Readonly<Record<string, string>>;

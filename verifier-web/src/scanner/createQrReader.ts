@@ -1,0 +1,86 @@
+/** Something a QR can be read from: a camera's `<video>`, a photo's bitmap. */
+export type QrSource = HTMLVideoElement | ImageBitmap;
+
+/** Which decoder a {@link QrReader} uses. */
+export type QrEngine = "native" | "zxing-wasm" | "jsqr";
+
+/** Reads every QR code in a frame: the texts found, possibly none. */
+export type QrReader = { engine: QrEngine; read(source: QrSource): Promise<string[]> };
+
+/** Widest frame handed to jsQR (it reads clean frames at about 640 px and slows down quadratically). */
+const JSQR_MAX_WIDTH = 640;
+
+type JsQr = (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+  options: { inversionAttempts: "dontInvert" },
+) => { data: string } | null;
+type Detector = { detect(source: QrSource): Promise<{ rawValue: string }[]> };
+type DetectorClass = {
+  new (options: { formats: string[] }): Detector;
+  getSupportedFormats(): Promise<string[]>;
+};
+
+/**
+ * The best QR decoder this browser has, loaded only now (when the camera starts or a photo is
+ * chosen, never with the page):
+ * 1. the native `BarcodeDetector` (Android Chrome), only when `getSupportedFormats()` lists `qr_code`
+ *    (desktop Chrome on Linux and Windows exposes the class without a QR decoder);
+ * 2. ZXing-C++ compiled to WebAssembly (npm `barcode-detector`), its `.wasm` fetched from this page's
+ *    own origin (`wasm/` next to the page), never from a CDN;
+ * 3. jsQR on a frame scaled to 640 px, when WebAssembly cannot run.
+ */
+export async function createQrReader(): Promise<QrReader> {
+  const native = (globalThis as { BarcodeDetector?: DetectorClass }).BarcodeDetector;
+  try {
+    if (native !== undefined && (await native.getSupportedFormats()).includes("qr_code")) {
+      return fromDetector("native", new native({ formats: ["qr_code"] }));
+    }
+  } catch {
+    // fall through to the WebAssembly decoder
+  }
+  try {
+    const { BarcodeDetector, prepareZXingModule } = await import("barcode-detector/ponyfill");
+    const wasmBase = new URL("wasm/", document.baseURI).href;
+    await prepareZXingModule({
+      overrides: {
+        locateFile: (path: string, prefix: string) => (path.endsWith(".wasm") ? wasmBase + path : prefix + path),
+      },
+      fireImmediately: true,
+    });
+    return fromDetector("zxing-wasm", new BarcodeDetector({ formats: ["qr_code"] }) as unknown as Detector);
+  } catch {
+    // WebAssembly blocked or the .wasm missing: the pure JavaScript decoder.
+  }
+  // jsQR is CommonJS (`module.exports = jsQR`): bundlers hand it over as `default`, TypeScript's
+  // NodeNext typing one level deeper.
+  const loaded: unknown = (await import("jsqr")).default;
+  const jsQR = (typeof loaded === "function" ? loaded : (loaded as { default: unknown }).default) as JsQr;
+  const canvas = document.createElement("canvas");
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+  return {
+    engine: "jsqr",
+    async read(source) {
+      const width = source instanceof HTMLVideoElement ? source.videoWidth : source.width;
+      const height = source instanceof HTMLVideoElement ? source.videoHeight : source.height;
+      if (context === null || width === 0 || height === 0) return [];
+      const scale = Math.min(1, JSQR_MAX_WIDTH / width);
+      canvas.width = Math.round(width * scale);
+      canvas.height = Math.round(height * scale);
+      context.drawImage(source, 0, 0, canvas.width, canvas.height);
+      const image = context.getImageData(0, 0, canvas.width, canvas.height);
+      const found = jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+      return found === null ? [] : [found.data];
+    },
+  };
+}
+
+function fromDetector(engine: QrEngine, detector: Detector): QrReader {
+  return {
+    engine,
+    async read(source) {
+      return (await detector.detect(source)).map((barcode) => barcode.rawValue);
+    },
+  };
+}
