@@ -1,5 +1,6 @@
 import { MIN_PASSPHRASE_LENGTH } from "../mint/codesFile.js";
 import { CliError } from "./CliError.js";
+import { promptHidden } from "./promptHidden.js";
 
 /** The environment variable that holds the codes file's passphrase when no one can type it. */
 export const PASSPHRASE_VARIABLE = "CARDPROOF_CODES_PASSPHRASE";
@@ -34,33 +35,4 @@ function checkStrength(passphrase: string, isNew: boolean, subject: string): str
     });
   }
   return passphrase;
-}
-
-/** Reads one line from the terminal in raw mode, echoing nothing. */
-function promptHidden(question: string): Promise<string> {
-  const { stdin, stderr } = process;
-  stderr.write(question);
-  stdin.setRawMode(true);
-  stdin.resume();
-  stdin.setEncoding("utf8");
-  return new Promise((resolve, reject) => {
-    let typed = "";
-    const done = (error?: CliError) => {
-      stdin.off("data", onData);
-      stdin.setRawMode(false);
-      stdin.pause();
-      stderr.write("\n");
-      if (error === undefined) resolve(typed);
-      else reject(error);
-    };
-    const onData = (chunk: string) => {
-      for (const char of chunk) {
-        if (char === "\r" || char === "\n") return done();
-        if (char === "\u0003") return done(new CliError("cancelled"));
-        if (char === "\u007f" || char === "\b") typed = typed.slice(0, -1);
-        else if (char >= " ") typed += char;
-      }
-    };
-    stdin.on("data", onData);
-  });
 }

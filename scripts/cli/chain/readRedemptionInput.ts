@@ -2,6 +2,7 @@ import { InvalidCardPayloadError } from "../../lib/InvalidCardPayloadError.js";
 import { InvalidCodeError } from "../../lib/InvalidCodeError.js";
 import { parseCode } from "../../lib/parseCode.js";
 import { decodeSecretPayload } from "../../lib/secretPayload.js";
+import { promptHidden } from "../promptHidden.js";
 import { CliError, usageError } from "../CliError.js";
 
 /** The card to redeem: its canonical secret code and which card it claims to be. */
@@ -76,8 +77,8 @@ function explainInputError(error: unknown, what: string): CliError {
 
 /** The secret from standard input: typed without echo at a terminal, else the first line piped in. */
 async function readStdinSecret(): Promise<string> {
-  const { stdin, stderr } = process;
-  if (stdin.isTTY === true) return await promptHidden(stdin, stderr);
+  const { stdin } = process;
+  if (stdin.isTTY === true) return await promptHidden("Code or scanned QR text (hidden): ");
   let received = "";
   stdin.setEncoding("utf8");
   for await (const chunk of stdin as AsyncIterable<string>) {
@@ -89,31 +90,4 @@ async function readStdinSecret(): Promise<string> {
     throw usageError("nothing on standard input", "pipe the code or the scanned QR text into `cardproof redeem -`");
   }
   return line;
-}
-
-function promptHidden(stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream): Promise<string> {
-  stderr.write("Code or scanned QR text (hidden): ");
-  stdin.setRawMode(true);
-  stdin.resume();
-  stdin.setEncoding("utf8");
-  return new Promise((resolve, reject) => {
-    let typed = "";
-    const done = (error?: CliError) => {
-      stdin.off("data", onData);
-      stdin.setRawMode(false);
-      stdin.pause();
-      stderr.write("\n");
-      if (error === undefined) resolve(typed);
-      else reject(error);
-    };
-    const onData = (chunk: string) => {
-      for (const char of chunk) {
-        if (char === "\r" || char === "\n") return done();
-        if (char === "\u0003") return done(new CliError("cancelled"));
-        if (char === "\u007f" || char === "\b") typed = typed.slice(0, -1);
-        else if (char >= " ") typed += char;
-      }
-    };
-    stdin.on("data", onData);
-  });
 }

@@ -164,7 +164,7 @@ on an offline machine if you like. The output holds secret codes: treat it like 
         svg: files.svg,
       },
       [
-        `printed ${cards.toLocaleString("en-US")} cards of batch ${plan.batchId} (serials ${range.start}-${range.end - 1}) to ${out}`,
+        `printed ${cards.toLocaleString("en-US")} card${cards === 1 ? "" : "s"} of batch ${plan.batchId} (serials ${range.start}-${range.end - 1}) to ${out}`,
         ...(formats.includes("pdf") ? [`  PDF: batch-${plan.batchId}.pdf, ${files.pdf} A4 pages with cut marks`] : []),
         ...(formats.includes("png") ? [`  PNG: ${files.png} files in png/`] : []),
         ...(formats.includes("svg") ? [`  SVG: ${files.svg} files in svg/`] : []),
