@@ -165,7 +165,9 @@ on an offline machine if you like. The output holds secret codes: treat it like 
       },
       [
         `printed ${cards.toLocaleString("en-US")} card${cards === 1 ? "" : "s"} of batch ${plan.batchId} (serials ${range.start}-${range.end - 1}) to ${out}`,
-        ...(formats.includes("pdf") ? [`  PDF: batch-${plan.batchId}.pdf, ${files.pdf} A4 pages with cut marks`] : []),
+        ...(formats.includes("pdf")
+          ? [`  PDF: batch-${plan.batchId}.pdf, ${files.pdf} A4 page${files.pdf === 1 ? "" : "s"} with cut marks`]
+          : []),
         ...(formats.includes("png") ? [`  PNG: ${files.png} files in png/`] : []),
         ...(formats.includes("svg") ? [`  SVG: ${files.svg} files in svg/`] : []),
         "  these files hold secret codes: keep them as safe as the codes file",
