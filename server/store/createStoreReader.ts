@@ -157,9 +157,17 @@ export function createStoreReader(db: Database) {
       "SELECT * FROM runs WHERE batch_id = CAST(? AS TEXT) AND start_serial <= ? ORDER BY start_serial DESC LIMIT 1",
     ),
     runs: db.prepare("SELECT * FROM runs WHERE batch_id = ? ORDER BY start_serial"),
+    // Two disjoint halves: the card's own one-card events by an exact seek, and the lots holding
+    // it through the partial index of multi-card events (schema v4), whose size is the number of
+    // lot operations rather than of redemptions. The half-open range [start, end) holds the card.
     cardHistory: db.prepare(
       `SELECT * FROM batch_events
-       WHERE batch_id = ? AND start_serial <= ? AND end_serial > ? ORDER BY block_number, log_index`,
+         WHERE batch_id = @batchId AND start_serial = @serial AND end_serial = @serial + 1
+       UNION ALL
+       SELECT * FROM batch_events
+         WHERE batch_id = @batchId AND end_serial - start_serial > 1
+           AND start_serial <= @serial AND end_serial > @serial
+       ORDER BY block_number, log_index`,
     ),
     redemption: db.prepare("SELECT * FROM redemptions WHERE batch_id = ? AND serial = ? ORDER BY block_number LIMIT 1"),
     order: db.prepare("SELECT * FROM orders WHERE order_id = ?"),
@@ -293,7 +301,7 @@ export function createStoreReader(db: Database) {
 
     /** Every link touching the card, oldest first: issuance, the lots it moved in, its redemption. */
     getCardHistory(batchId: bigint | string, serial: number): CardEventView[] {
-      return (q.cardHistory.all(id(batchId), serial, serial) as Raw[]).map((row) => ({
+      return (q.cardHistory.all({ batchId: id(batchId), serial }) as Raw[]).map((row) => ({
         blockNumber: row.block_number as number,
         logIndex: row.log_index as number,
         txHash: row.tx_hash as Hex,

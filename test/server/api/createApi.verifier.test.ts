@@ -1,3 +1,4 @@
+import { SCHEMA_VERSION } from "../../../server/store/migrate.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -172,7 +173,7 @@ describe("API: the verifier page's routes (check counter, config.json, page poli
     db.pragma("user_version = 2");
     db.close();
     const migrated = openDatabase(path);
-    expect(migrated.pragma("user_version", { simple: true })).to.equal(3);
+    expect(migrated.pragma("user_version", { simple: true })).to.equal(SCHEMA_VERSION);
     const counter = createVerificationCounter(migrated);
     expect(counter.record("4294967297", 1, 1_700_000_000)).to.deep.equal({ count: 1, firstAt: 1_700_000_000 });
     expect(counter.record("4294967297", 1, 1_700_000_100)).to.deep.equal({ count: 2, firstAt: 1_700_000_000 });
