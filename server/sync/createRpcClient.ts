@@ -106,6 +106,7 @@ export function createRpcClient(options: CreateRpcClientOptions): RpcClient {
       const range = method === "eth_getLogs" ? parseRangeError(error) : undefined;
       const retryable =
         range === undefined &&
+        !isRevert(error) &&
         (status === 429 ||
           error.code === -32005 ||
           error.code === -32603 ||
@@ -174,4 +175,14 @@ export function createRpcClient(options: CreateRpcClientOptions): RpcClient {
       throw lastError;
     },
   };
+}
+
+/**
+ * A call the contract reverted: some providers report it as -32603 "internal error", which is
+ * otherwise a transient fault. Asking again gets the same revert, so it is never retried.
+ */
+function isRevert(error: JsonRpcErrorLike): boolean {
+  const data =
+    typeof error.data === "object" && error.data !== null ? (error.data as { data?: unknown }).data : error.data;
+  return /revert/i.test(error.message ?? "") || (typeof data === "string" && /^0x[0-9a-f]{8}/i.test(data));
 }

@@ -91,6 +91,21 @@ describe("createRpcClient", function () {
     expect(server.counts.get("eth_noSuchMethod")).to.equal(1);
   });
 
+  it("does not retry a revert that a provider reports as an internal error (-32603)", async function () {
+    for (const fault of [
+      { type: "rpcError", code: -32603, message: "execution reverted" },
+      { type: "rpcError", code: -32603, message: "Internal error", data: "0x08c379a0" + "00".repeat(32) },
+    ] as const) {
+      proxy.calls.length = 0;
+      proxy.setFaults(() => fault);
+      const error = await clientFor([proxy.url])
+        .request("eth_call", [{ to: "0x0000000000000000000000000000000000000001", data: "0x" }, "latest"])
+        .catch((e: unknown) => e);
+      expect(error).to.include({ kind: "rpc", retryable: false });
+      expect(proxy.calls).to.have.length(1);
+    }
+  });
+
   it("returns an eth_getLogs range error at once, for the fetcher to shrink", async function () {
     proxy.setFaults(() => ({ type: "rpcError", code: -32614, message: "eth_getLogs is limited to a 10,000 range" }));
     const client = clientFor([proxy.url]);
