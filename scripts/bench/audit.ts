@@ -23,12 +23,7 @@ import type { Hex } from "viem";
 
 import { buildAuditRows, formatAuditValue, type AuditRow } from "./audit/buildAuditRows.js";
 import { measureReplay } from "./audit/measureReplay.js";
-import {
-  AUDIT_BENCH_USAGE,
-  AuditBenchUsageError,
-  parseAuditBenchFlags,
-  type AuditBenchFlags,
-} from "./audit/parseAuditBenchFlags.js";
+import { AUDIT_BENCH_USAGE, parseAuditBenchFlags, type AuditBenchFlags } from "./audit/parseAuditBenchFlags.js";
 import { runAuditCommand, type AuditRun } from "./audit/runAuditCommand.js";
 import { createChainDriver } from "./indexer/createChainDriver.js";
 import { generateIndexerEvents } from "./indexer/generateIndexerEvents.js";
@@ -38,6 +33,7 @@ import { startJsonRpcServer } from "./indexer/startJsonRpcServer.js";
 import { argumentsAfterScript } from "./lib/argumentsAfterScript.js";
 import { seconds } from "./lib/prepareBenchBatch.js";
 import { renderTable } from "./lib/renderTable.js";
+import { readBenchFlags } from "./lib/readBenchFlags.js";
 import { withStdoutOnStderr } from "./lib/withStdoutOnStderr.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -49,18 +45,10 @@ const SAMPLE = 200;
 
 const log = (line: string) => console.error(`[bench:audit] ${line}`);
 
-let flags: AuditBenchFlags;
-try {
-  flags = parseAuditBenchFlags(argumentsAfterScript(process.argv, import.meta.url));
-} catch (error) {
-  if (!(error instanceof AuditBenchUsageError)) throw error;
-  console.error(`${error.message}\n\n${AUDIT_BENCH_USAGE}`);
-  process.exit(2);
-}
-if (flags.help) {
-  console.log(AUDIT_BENCH_USAGE);
-  process.exit(0);
-}
+const flags = readBenchFlags(
+  () => parseAuditBenchFlags(argumentsAfterScript(process.argv, import.meta.url)),
+  AUDIT_BENCH_USAGE,
+);
 
 process.exitCode = await main(flags);
 

@@ -27,9 +27,10 @@ import {
   writeSnapshot,
   type SnapshotDiff,
 } from "./lib/gasSnapshot.js";
-import { BENCH_USAGE, BenchUsageError, parseBenchFlags, type BenchFlags } from "./lib/parseBenchFlags.js";
+import { BENCH_USAGE, parseBenchFlags, type BenchFlags } from "./lib/parseBenchFlags.js";
 import { seconds } from "./lib/prepareBenchBatch.js";
 import { formatGas, renderTable } from "./lib/renderTable.js";
+import { readBenchFlags } from "./lib/readBenchFlags.js";
 import { withStdoutOnStderr } from "./lib/withStdoutOnStderr.js";
 import { measureBaselines } from "./scenarios/measureBaselines.js";
 import { measureCustody } from "./scenarios/measureCustody.js";
@@ -44,18 +45,10 @@ const SNAPSHOT_DISPLAY_PATH = "scripts/bench/gas-snapshot.json";
 
 const log = (line: string) => console.error(`[bench:gas] ${line}`);
 
-let flags: BenchFlags;
-try {
-  flags = parseBenchFlags(argumentsAfterScript(process.argv, import.meta.url), process.env);
-} catch (error) {
-  if (!(error instanceof BenchUsageError)) throw error;
-  console.error(`${error.message}\n\n${BENCH_USAGE}`);
-  process.exit(2);
-}
-if (flags.help) {
-  console.log(BENCH_USAGE);
-  process.exit(0);
-}
+const flags = readBenchFlags(
+  () => parseBenchFlags(argumentsAfterScript(process.argv, import.meta.url), process.env),
+  BENCH_USAGE,
+);
 
 process.exitCode = await main(flags);
 

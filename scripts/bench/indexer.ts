@@ -36,7 +36,6 @@ import { measureLiveLag } from "./indexer/measureLiveLag.js";
 import { measureRawCeiling } from "./indexer/measureRawCeiling.js";
 import {
   INDEXER_BENCH_USAGE,
-  IndexerBenchUsageError,
   parseIndexerBenchFlags,
   type IndexerBenchFlags,
 } from "./indexer/parseIndexerBenchFlags.js";
@@ -46,6 +45,7 @@ import { startJsonRpcServer } from "./indexer/startJsonRpcServer.js";
 import { argumentsAfterScript } from "./lib/argumentsAfterScript.js";
 import { seconds } from "./lib/prepareBenchBatch.js";
 import { renderTable } from "./lib/renderTable.js";
+import { readBenchFlags } from "./lib/readBenchFlags.js";
 import { withStdoutOnStderr } from "./lib/withStdoutOnStderr.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -60,18 +60,10 @@ const PROVIDER_LOG_CAP = 10_000;
 
 const log = (line: string) => console.error(`[bench:indexer] ${line}`);
 
-let flags: IndexerBenchFlags;
-try {
-  flags = parseIndexerBenchFlags(argumentsAfterScript(process.argv, import.meta.url));
-} catch (error) {
-  if (!(error instanceof IndexerBenchUsageError)) throw error;
-  console.error(`${error.message}\n\n${INDEXER_BENCH_USAGE}`);
-  process.exit(2);
-}
-if (flags.help) {
-  console.log(INDEXER_BENCH_USAGE);
-  process.exit(0);
-}
+const flags = readBenchFlags(
+  () => parseIndexerBenchFlags(argumentsAfterScript(process.argv, import.meta.url)),
+  INDEXER_BENCH_USAGE,
+);
 
 process.exitCode = await main(flags);
 

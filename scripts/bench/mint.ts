@@ -25,15 +25,11 @@ import { fileURLToPath } from "node:url";
 
 import { defaultWorkerCount } from "../mint/prepareBatch.js";
 import { argumentsAfterScript } from "./lib/argumentsAfterScript.js";
+import { readBenchFlags } from "./lib/readBenchFlags.js";
 import { renderTable } from "./lib/renderTable.js";
 import type { BaselineJob, BaselineResult } from "./mint/baselineChild.js";
 import { buildMintRows, formatValue, summarizeMintRows, type MintRow } from "./mint/buildMintRows.js";
-import {
-  MINT_BENCH_USAGE,
-  MintBenchUsageError,
-  parseMintBenchFlags,
-  type MintBenchFlags,
-} from "./mint/parseMintBenchFlags.js";
+import { MINT_BENCH_USAGE, parseMintBenchFlags, type MintBenchFlags } from "./mint/parseMintBenchFlags.js";
 import type { PreparationJob, PreparationResult } from "./mint/preparationChild.js";
 import { printCards } from "./mint/printCards.js";
 import { runBenchChild } from "./mint/runBenchChild.js";
@@ -46,18 +42,10 @@ const PRINT_CARDS = 1_000;
 
 const log = (line: string) => console.error(`[bench:mint] ${line}`);
 
-let flags: MintBenchFlags;
-try {
-  flags = parseMintBenchFlags(argumentsAfterScript(process.argv, import.meta.url));
-} catch (error) {
-  if (!(error instanceof MintBenchUsageError)) throw error;
-  console.error(`${error.message}\n\n${MINT_BENCH_USAGE}`);
-  process.exit(2);
-}
-if (flags.help) {
-  console.log(MINT_BENCH_USAGE);
-  process.exit(0);
-}
+const flags = readBenchFlags(
+  () => parseMintBenchFlags(argumentsAfterScript(process.argv, import.meta.url)),
+  MINT_BENCH_USAGE,
+);
 
 process.exitCode = await main(flags);
 

@@ -1,4 +1,5 @@
 import { MAX_EVENTS } from "../indexer/planEvents.js";
+import { BenchUsageError } from "../lib/BenchUsageError.js";
 
 /** What `scripts/bench/audit.ts` was asked to do. */
 export type AuditBenchFlags = {
@@ -29,11 +30,6 @@ fetch time, the contract checks, the comparison with an indexer's SQLite mirror,
   --no-indexer  skip the indexer backfill and the mirror comparison
   --quick       smoke run: ${QUICK_AUDIT_EVENTS.toLocaleString("en-US")} events, one run`;
 
-/** A command line the script does not understand; the caller prints usage and exits 2. */
-export class AuditBenchUsageError extends Error {
-  override name = "AuditBenchUsageError";
-}
-
 /** Reads the flags after the script (`--events 50000` or `--events=50000`). */
 export function parseAuditBenchFlags(argv: readonly string[]): AuditBenchFlags {
   const flags: AuditBenchFlags = {
@@ -54,19 +50,19 @@ export function parseAuditBenchFlags(argv: readonly string[]): AuditBenchFlags {
     else if (word === "--help" || word === "-h") flags.help = true;
     else if (word === "--events" || word === "--runs") {
       const value = argv[++i];
-      if (value === undefined) throw new AuditBenchUsageError(`${word} needs a number after it`);
+      if (value === undefined) throw new BenchUsageError(`${word} needs a number after it`);
       if (word === "--events") events = value;
       else runs = value;
     } else if (word.startsWith("--events=")) events = word.slice("--events=".length);
     else if (word.startsWith("--runs=")) runs = word.slice("--runs=".length);
     else if (word === "--") continue;
-    else throw new AuditBenchUsageError(`unknown argument "${word}"`);
+    else throw new BenchUsageError(`unknown argument "${word}"`);
   }
   const number = (text: string) => (/^\d[\d_,]*$/.test(text) ? Number(text.replace(/[_,]/g, "")) : Number.NaN);
   if (events !== undefined) {
     const count = number(events);
     if (!Number.isSafeInteger(count) || count < 100 || count > MAX_EVENTS) {
-      throw new AuditBenchUsageError(`--events must be a whole number from 100 to ${MAX_EVENTS}, got "${events}"`);
+      throw new BenchUsageError(`--events must be a whole number from 100 to ${MAX_EVENTS}, got "${events}"`);
     }
     flags.events = count;
   } else if (flags.quick) {
@@ -75,7 +71,7 @@ export function parseAuditBenchFlags(argv: readonly string[]): AuditBenchFlags {
   if (runs !== undefined) {
     const count = number(runs);
     if (!Number.isSafeInteger(count) || count < 1 || count > 20)
-      throw new AuditBenchUsageError(`--runs must be 1 to 20, got "${runs}"`);
+      throw new BenchUsageError(`--runs must be 1 to 20, got "${runs}"`);
     flags.runs = count;
   } else if (flags.quick) {
     flags.runs = 1;

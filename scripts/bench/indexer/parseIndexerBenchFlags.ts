@@ -1,4 +1,5 @@
 import { MAX_EVENTS } from "./planEvents.js";
+import { BenchUsageError } from "../lib/BenchUsageError.js";
 
 /** What `scripts/bench/indexer.ts` was asked to do. */
 export type IndexerBenchFlags = {
@@ -23,15 +24,10 @@ ceiling, live lag, and API card-status lookups.
   --events N    events to generate and backfill (default ${DEFAULT_EVENTS.toLocaleString("en-US")}, 100 to ${MAX_EVENTS.toLocaleString("en-US")})
   --quick       smoke run: ${QUICK_EVENTS.toLocaleString("en-US")} events, 10 live-lag blocks, a 2-second API run`;
 
-/** Error for a command line the script does not understand; the caller prints usage and exits 2. */
-export class IndexerBenchUsageError extends Error {
-  override name = "IndexerBenchUsageError";
-}
-
 /**
  * Reads the flags from the arguments after the script (`--events 50000` or `--events=50000`).
  *
- * @throws {IndexerBenchUsageError} on an unknown flag or a bad event count.
+ * @throws {BenchUsageError} on an unknown flag or a bad event count.
  */
 export function parseIndexerBenchFlags(argv: readonly string[]): IndexerBenchFlags {
   const flags: IndexerBenchFlags = { json: false, quick: false, events: DEFAULT_EVENTS, help: false };
@@ -43,15 +39,15 @@ export function parseIndexerBenchFlags(argv: readonly string[]): IndexerBenchFla
     else if (word === "--help" || word === "-h") flags.help = true;
     else if (word === "--events") {
       events = argv[++i];
-      if (events === undefined) throw new IndexerBenchUsageError("--events needs a number after it");
+      if (events === undefined) throw new BenchUsageError("--events needs a number after it");
     } else if (word.startsWith("--events=")) events = word.slice("--events=".length);
     else if (word === "--") continue;
-    else throw new IndexerBenchUsageError(`unknown argument "${word}"`);
+    else throw new BenchUsageError(`unknown argument "${word}"`);
   }
   if (events !== undefined) {
     const count = /^\d[\d_,]*$/.test(events) ? Number(events.replace(/[_,]/g, "")) : Number.NaN;
     if (!Number.isSafeInteger(count) || count < 100 || count > MAX_EVENTS) {
-      throw new IndexerBenchUsageError(`--events must be a whole number from 100 to ${MAX_EVENTS}, got "${events}"`);
+      throw new BenchUsageError(`--events must be a whole number from 100 to ${MAX_EVENTS}, got "${events}"`);
     }
     flags.events = count;
   } else if (flags.quick) {

@@ -1,3 +1,5 @@
+import { BenchUsageError } from "./BenchUsageError.js";
+
 /** What `scripts/bench/gas.ts` was asked to do. */
 export type BenchFlags = {
   /** Print the figures as one JSON document on stdout (and nothing else there). */
@@ -19,11 +21,6 @@ Measures gas of the VoucherRegistry hot paths and baselines on a fresh in-proces
   --check           compare with scripts/bench/gas-snapshot.json; exit 1 on a regression > 2%
   --write-snapshot  write scripts/bench/gas-snapshot.json from this run
 Flags may also come from ${BENCH_FLAGS_ENV}="--json --check" (e.g. under \`hardhat run\`).`;
-
-/** Error for a command line the script does not understand; the caller prints usage and exits 2. */
-export class BenchUsageError extends Error {
-  override name = "BenchUsageError";
-}
 
 /**
  * Reads the flags from `argv` (arguments after the script) plus the {@link BENCH_FLAGS_ENV} variable.

@@ -1,4 +1,5 @@
 import { MAX_BATCH_CARDS } from "../../mint/prepareBatch.js";
+import { BenchUsageError } from "../lib/BenchUsageError.js";
 
 /** What `scripts/bench/mint.ts` was asked to do. */
 export type MintBenchFlags = {
@@ -26,15 +27,10 @@ both, and 1,000 cards printed to a PDF from the decrypted codes file.
   --cards N     cards in the batch (default ${DEFAULT_CARDS.toLocaleString("en-US")}, ${MIN_CARDS.toLocaleString("en-US")} to ${MAX_BATCH_CARDS.toLocaleString("en-US")})
   --quick       smoke run: ${QUICK_CARDS.toLocaleString("en-US")} cards`;
 
-/** Error for a command line the script does not understand; the caller prints usage and exits 2. */
-export class MintBenchUsageError extends Error {
-  override name = "MintBenchUsageError";
-}
-
 /**
  * Reads the flags from the arguments after the script (`--cards 50000` or `--cards=50000`).
  *
- * @throws {MintBenchUsageError} on an unknown flag or a bad card count.
+ * @throws {BenchUsageError} on an unknown flag or a bad card count.
  */
 export function parseMintBenchFlags(argv: readonly string[]): MintBenchFlags {
   const flags: MintBenchFlags = { json: false, quick: false, cards: DEFAULT_CARDS, help: false };
@@ -46,15 +42,15 @@ export function parseMintBenchFlags(argv: readonly string[]): MintBenchFlags {
     else if (word === "--help" || word === "-h") flags.help = true;
     else if (word === "--cards") {
       cards = argv[++i];
-      if (cards === undefined) throw new MintBenchUsageError("--cards needs a number after it");
+      if (cards === undefined) throw new BenchUsageError("--cards needs a number after it");
     } else if (word.startsWith("--cards=")) cards = word.slice("--cards=".length);
     else if (word === "--") continue;
-    else throw new MintBenchUsageError(`unknown argument "${word}"`);
+    else throw new BenchUsageError(`unknown argument "${word}"`);
   }
   if (cards !== undefined) {
     const count = /^\d[\d_,]*$/.test(cards) ? Number(cards.replace(/[_,]/g, "")) : Number.NaN;
     if (!Number.isSafeInteger(count) || count < MIN_CARDS || count > MAX_BATCH_CARDS) {
-      throw new MintBenchUsageError(
+      throw new BenchUsageError(
         `--cards must be a whole number from ${MIN_CARDS} to ${MAX_BATCH_CARDS}, got "${cards}"`,
       );
     }
