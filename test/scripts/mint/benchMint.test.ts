@@ -1,9 +1,6 @@
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
-
 import { expect } from "chai";
 
-const REPO = resolve(import.meta.dirname, "../../..");
+import { runBenchScript, type BenchRun } from "../../helpers/runBenchScript.js";
 
 type Row = {
   key: string;
@@ -15,31 +12,15 @@ type Row = {
   note: string;
 };
 
-/** Runs the benchmark script to the end; resolves with its exit code, stdout and stderr. */
-function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), "scripts/bench/mint.ts", ...args], {
-      cwd: REPO,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => resolvePromise({ code, stdout, stderr }));
-  });
-}
-
 const isPositive = (value: unknown) => typeof value === "number" && Number.isFinite(value) && value > 0;
 
 describe("scripts/bench/mint.ts --quick --json", function () {
-  let run: { code: number | null; stdout: string; stderr: string };
+  let run: BenchRun;
   let report: Record<string, unknown> & { rows: Row[] };
 
   before(async function () {
     this.timeout(90_000);
-    run = await runBench(["--quick", "--json"]);
+    run = await runBenchScript("mint.ts", ["--quick", "--json"]);
     expect(run.code, run.stderr.slice(-4_000)).to.equal(0);
     report = JSON.parse(run.stdout) as typeof report;
   });
