@@ -98,12 +98,36 @@ export function createCardSeedHasher({ chainId, registry, batchId }: CardKeyCont
  */
 export function seedToCardSecret(seed: Uint8Array, out: Uint8Array = new Uint8Array(32), outOffset = 0): Uint8Array {
   if (seed.length !== 32) throw new RangeError(`a card seed has 32 bytes, got ${seed.length}`);
+  if (outOffset < 0 || outOffset + 32 > out.length) throw new RangeError("seedToCardSecret needs 32 bytes of output");
+  if (isBelowOrderMinusOne(seed)) {
+    // seed < n - 1: the key is seed + 1, with no carry out of the top byte. The common case: it
+    // avoids BigInt, which minting 1,000,000 cards would feel.
+    let carry = 1;
+    for (let i = 31; i >= 0; i--) {
+      const sum = seed[i]! + carry;
+      out[outOffset + i] = sum & 0xff;
+      carry = sum >> 8;
+    }
+    return out;
+  }
+  // seed >= n - 1 (probability about 2^-128): the general formula.
   let value = (BigInt(bytesToHex(seed)) % (CURVE_ORDER - 1n)) + 1n;
   for (let i = outOffset + 31; i >= outOffset; i--) {
     out[i] = Number(value & 0xffn);
     value >>= 8n;
   }
   return out;
+}
+
+/** n - 1 as 32 big-endian bytes. */
+const ORDER_MINUS_ONE = hexToBytes(`0x${(CURVE_ORDER - 1n).toString(16).padStart(64, "0")}`);
+
+/** Whether a 32-byte big-endian value is below n - 1. */
+function isBelowOrderMinusOne(value: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) {
+    if (value[i] !== ORDER_MINUS_ONE[i]) return value[i]! < ORDER_MINUS_ONE[i]!;
+  }
+  return false;
 }
 
 /**
