@@ -262,18 +262,16 @@ describe("VoucherRegistry: redemption", function () {
       const single = await open.redemptionOf(2, redeemer.address);
       const txs = [
         await registry.connect(redeemer).redeem(open.batchId, 2, 0, single.sigR, single.sigVs, single.proof),
-        await registry
-          .connect(redeemer)
-          .redeemMany(
-            open.batchId,
-            await Promise.all(
-              serials.map(async (serial) => ({
-                serial,
-                hint: 0,
-                ...(await open.redemptionOf(serial, redeemer.address)),
-              })),
-            ),
+        await registry.connect(redeemer).redeemMany(
+          open.batchId,
+          await Promise.all(
+            serials.map(async (serial) => ({
+              serial,
+              hint: 0,
+              ...(await open.redemptionOf(serial, redeemer.address)),
+            })),
           ),
+        ),
       ];
       const secrets = [2, 3, 4].flatMap((serial) => {
         const code = open.codes[serial]!;
@@ -377,18 +375,16 @@ describe("VoucherRegistry: redemption", function () {
       const large = base.prepareBatch(3, { count: COUNT });
       await base.registry.connect(base.issuer).issueBatch(large.batchId, large.params);
       await base.registry.connect(base.issuer).setRedeemer(large.batchId, base.redeemer.address, true);
-      await base.registry
-        .connect(base.redeemer)
-        .redeemMany(
-          large.batchId,
-          await Promise.all(
-            REDEEMED.map(async (serial) => ({
-              serial,
-              hint: 0,
-              ...(await large.redemptionOf(serial, base.redeemer.address)),
-            })),
-          ),
-        );
+      await base.registry.connect(base.redeemer).redeemMany(
+        large.batchId,
+        await Promise.all(
+          REDEEMED.map(async (serial) => ({
+            serial,
+            hint: 0,
+            ...(await large.redemptionOf(serial, base.redeemer.address)),
+          })),
+        ),
+      );
       return { ...base, large };
     }
 
