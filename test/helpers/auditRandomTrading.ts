@@ -56,7 +56,9 @@ export async function createAuditRandomTrading(f: ActivityFixture, networkHelper
         const { stockStart, count: cards } = await registry.batchOf(stock.batchId);
         const start = Number(stockStart);
         if (start + order.quantity > Number(cards)) return undefined;
-        await escrow.connect(supplier).fulfill(order, start, start);
+        // Registry v2 lot hint: the run holding the card before the lot (0 at the batch's start).
+        const hint = start === 0 ? 0 : Number(await registry.runStartOf(stock.batchId, start - 1));
+        await escrow.connect(supplier).fulfill(order, start, hint);
         return "fulfil";
       }
       if (status === OrderStatus.Fulfilled) {
