@@ -45,7 +45,10 @@ describe("cardproof deploy and issuer register", function () {
     const [, supplier, , , , , , , newKey] = chain.accounts;
     const run = await chain.cardproof(["issuer", "rotate", "1", "--to", newKey!, "--json"]);
     expect(run.code, run.stderr).to.equal(0);
-    expect(run.json()).to.deep.include({ issuerId: 1, previousAccount: supplier, newAccount: newKey });
+    const moved = run.json<{ issuerId: number; previousAccount: string; newAccount: string }>();
+    expect(moved.issuerId).to.equal(1);
+    expect(moved.previousAccount.toLowerCase()).to.equal(supplier!.toLowerCase());
+    expect(moved.newAccount.toLowerCase()).to.equal(newKey!.toLowerCase());
     // Rotating to an account that already is an issuer is refused in plain words.
     const again = await chain.cardproof(["issuer", "rotate", "1", "--to", newKey!]);
     expect(again.code).to.equal(1);
