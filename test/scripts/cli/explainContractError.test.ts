@@ -1,8 +1,10 @@
 import { expect } from "chai";
-import { ContractFunctionRevertedError, encodeErrorResult, type AbiError, type AbiParameter } from "viem";
+import { ContractFunctionRevertedError, encodeErrorResult, type AbiParameter } from "viem";
 
 import { voucherRegistryAbi } from "../../../scripts/lib/voucherRegistryAbi.js";
 import { explainContractError } from "../../../scripts/cli/explainContractError.js";
+
+type AbiError = Extract<(typeof voucherRegistryAbi)[number], { type: "error" }>;
 
 /** A plausible value of an ABI type, so an error can be encoded and explained. */
 function sample(parameter: AbiParameter, index: number): unknown {
