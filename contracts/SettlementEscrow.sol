@@ -129,7 +129,9 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
                 timeoutBuyerShareBps: DEFAULT_TIMEOUT_BUYER_SHARE_BPS
             })
         );
+        // The fund's arbiter, announced like any replacement so a replay of the logs knows it.
         _policies[FUND_POLICY_ID].arbiter = arbiter;
+        emit ArbiterReplaced(FUND_POLICY_ID, address(0), arbiter);
         _setFeeRecipient(feeRecipient_);
     }
 

@@ -27,6 +27,7 @@ const REPLAYED = new Set([
   "OrderOpened",
   "OrderFulfilled",
   "OrderDisputed",
+  "OrderCardsReturned",
   "OrderConfirmed",
   "OrderReleased",
   "OrderResolved",
@@ -35,6 +36,7 @@ const REPLAYED = new Set([
   "ProtectionFundPaid",
   "FeesCollected",
   "PolicyUpdated",
+  "ArbiterReplaced",
   "TokenAllowlistUpdated",
   "FeeRecipientUpdated",
 ]);

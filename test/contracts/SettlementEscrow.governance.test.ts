@@ -114,6 +114,8 @@ describe("SettlementEscrow: governance", function () {
       await expect(deployment)
         .to.emit(escrow, "PolicyUpdated")
         .withArgs(1, f.arbiter.address, 250, FUND_SHARE_BPS, DISPUTE_TIMEOUT, 10_000)
+        .and.to.emit(escrow, "ArbiterReplaced")
+        .withArgs(0, ethers.ZeroAddress, f.arbiter.address)
         .and.to.emit(escrow, "FeeRecipientUpdated")
         .withArgs(f.feeRecipient.address);
       expect(await escrow.currentPolicy()).to.deep.equal([1n, [f.arbiter.address, 250n, BigInt(FUND_SHARE_BPS), BigInt(DISPUTE_TIMEOUT), 10_000n]]);

@@ -110,7 +110,13 @@ export async function createAuditRandomTrading(f: ActivityFixture, networkHelper
     if (roll === "policy") {
       await escrow
         .connect(admin)
-        .setPolicy(random.pick([arbiter, f.newArbiter]).address, random.between(0, 501), random.between(0, 10_001));
+        .setPolicy(
+          random.pick([arbiter, f.newArbiter]).address,
+          random.between(0, 501),
+          random.between(0, 10_001),
+          random.pick([DAY, 14 * DAY]),
+          random.pick([0, 5_000, 10_000]),
+        );
       return "new policy";
     }
     await networkHelpers.time.increase(random.chance(0.9) ? random.pick([3_600, DAY + 1]) : 8 * DAY);
