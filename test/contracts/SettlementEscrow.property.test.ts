@@ -38,14 +38,16 @@ const { ethers, networkHelpers } = await network.create();
  * Reproduce or explore with `FUZZ_SEED=<n|random> FUZZ_STEPS=<n> npx hardhat test mocha <this file>`;
  * `FUZZ_VERBOSE=1` prints what the sequence exercised. The default seed is fixed so CI is repeatable.
  */
-const DEFAULT_SEED = 0xe5c2_0a11;
-const DEFAULT_STEPS = 200;
+// Chosen (with the step count) so the default sequence reaches every outcome listed at the end,
+// returns and dispute deadlines included.
+const DEFAULT_SEED = 42;
+const DEFAULT_STEPS = 500;
 const { seed: SEED, steps: STEPS } = readFuzzSettings(process.env, { seed: DEFAULT_SEED, steps: DEFAULT_STEPS });
 const VERBOSE = process.env.FUZZ_VERBOSE === "1";
 /** Whether this is the sequence CI plays, whose coverage is asserted. */
 const DEFAULT_RUN = SEED === DEFAULT_SEED && STEPS === DEFAULT_STEPS;
 
-/** Generous: the default sequence takes about 5 s on a 2-core machine; long exploratory runs scale with their steps. */
+/** Generous: the default sequence takes about 15 s on a 2-core machine; long exploratory runs scale with their steps. */
 const TIMEOUT = Math.max(300_000, STEPS * 1_000);
 
 const BPS = 10_000n;
@@ -140,7 +142,8 @@ function split(gross: bigint, policy: Policy) {
 /**
  * Deploys the escrow fixture plus a second supplier (its own batch), a third buyer, a second
  * allowlisted stablecoin and an unlisted one, and plays a random sequence of order, settlement,
- * withdrawal, fund, fee, governance and time steps by random actors, many of them deliberately
+ * withdrawal (also to another address), return of disputed cards, dispute deadline, capped fund,
+ * fee, governance and time steps by random actors, many of them deliberately
  * invalid. Each call must do exactly what the model predicts (succeed with exactly the predicted
  * escrow events, or revert with the predicted custom error and arguments). After every step the
  * chain must equal the model, the escrow must hold exactly what it owes, and every actor's wallet
