@@ -4,6 +4,8 @@ pragma solidity ^0.8.24;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 
 import {IVoucherRegistry} from "./interfaces/IVoucherRegistry.sol";
@@ -13,21 +15,19 @@ import {VoucherLeaf} from "./libraries/VoucherLeaf.sol";
 /// @title VoucherRegistry
 /// @notice The on-chain source of truth for CardProof voucher cards. See {IVoucherRegistry}.
 ///
-/// @dev Why revealing a code at redemption cannot be exploited by someone watching pending
-/// transactions: (1) only accounts the batch issuer named as redeemers can call `redeem`, so a
-/// watcher who copies a code from a pending transaction cannot submit it on chain; (2) the
-/// transaction carries no beneficiary or payout: what the card is worth is delivered off chain
-/// by the redeemer itself (game credit, phone top-up, gate entry), which accepted the code
-/// before broadcasting it, so there is nothing in the transaction to redirect; (3) once the
-/// transaction is mined the card is burned for every redeemer, and until it is mined the
-/// redeemer that broadcast it treats the code as spent. A revealed code is therefore only ever
-/// valuable to the redeemer that already holds it. Codes are never on chain before that moment:
-/// the tree commits to domain-separated code hashes (>= 80 bits of entropy per code).
+/// @dev Why a redemption cannot be stolen from the mempool: the secret code never reaches the
+/// chain. Off chain it derives a per-card secp256k1 key, and the Merkle leaf commits to that
+/// key's address; a redeemer proves it knows the code with the card key's EIP-712 signature over
+/// (batch, serial, redeemer), where the redeemer is the transaction's sender. Another redeemer
+/// that copies a pending or failed transaction learns only a signature for someone else and the
+/// card's public key address, which is in the manifest anyway.
 ///
-/// Storage is laid out so that issuing a batch writes three slots whatever its size, and moving
-/// a lot writes at most three run slots plus the batch's two hash-chain slots; a lot taken from
-/// the front of the issuer's untouched stock writes one run slot.
-contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
+/// Custody is a list of runs of consecutive serials per batch. Issuing a batch writes three slots
+/// whatever its size. A lot operation rewrites only the region around the lot: the run before it,
+/// the runs it crosses and the run after it, merging neighbours with equal properties, so moving
+/// a lot writes at most three run slots plus one per extra run crossed; a lot taken from the front
+/// of the issuer's untouched stock writes one run slot, or none when it joins the receiver's run.
+contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable, EIP712 {
     /// @notice Role of vetted suppliers allowed to issue batches.
     bytes32 public constant ISSUER_ROLE = keccak256("CardProof.ISSUER_ROLE");
     /// @notice Role allowed to pause and unpause the registry.
@@ -56,6 +56,32 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
         BatchCore core;
         bytes32 merkleRoot;
         bytes32 head;
+    }
+
+    /// @dev What a lot operation does to each run it crosses.
+    enum LotAction {
+        Transfer,
+        Activate,
+        Revoke
+    }
+
+    /// @dev One lot operation. `holder`: for a transfer its sender, for an activation the lot's
+    /// holder; `to`: a transfer's recipient; `reason`: a revocation's reason code.
+    struct LotChange {
+        LotAction action;
+        address holder;
+        address to;
+        uint16 reason;
+    }
+
+    /// @dev The run being assembled while a lot operation rewrites its region. `stored`: a slot
+    /// exists at `start`; `dirty`: the slot must be (re)written; `open`: the piece holds a run.
+    struct Piece {
+        uint32 start;
+        Run run;
+        bool stored;
+        bool dirty;
+        bool open;
     }
 
     /// @dev What a redemption carries from one card to the next within a transaction.
@@ -88,7 +114,7 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
 
     /// @param admin Platform governance: registers issuers, manages roles.
     /// @param pauser Account allowed to pause in an emergency.
-    constructor(address admin, address pauser) {
+    constructor(address admin, address pauser) EIP712("CardProof VoucherRegistry", "2") {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAUSER_ROLE, pauser);
     }
@@ -101,6 +127,22 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
         _grantRole(ISSUER_ROLE, account);
         _issuerProfiles[account] = profileHash;
         emit IssuerRegistered(account, _issuerIds[account], profileHash);
+    }
+
+    /// @inheritdoc IVoucherRegistry
+    function rotateIssuerKey(uint24 issuerId, address newAccount) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        address previous = _issuerAccounts[issuerId];
+        if (previous == address(0)) revert VoucherRegistryUnknownIssuer(issuerId);
+        if (newAccount == address(0) || _issuerIds[newAccount] != 0) revert VoucherRegistryInvalidIssuer(newAccount);
+        delete _issuerIds[previous];
+        _issuerIds[newAccount] = issuerId;
+        _issuerAccounts[issuerId] = newAccount;
+        _issuerProfiles[newAccount] = _issuerProfiles[previous];
+        delete _issuerProfiles[previous];
+        _revokeRole(ISSUER_ROLE, previous);
+        // `newAccount` already has its id, so the `_grantRole` override assigns none.
+        _grantRole(ISSUER_ROLE, newAccount);
+        emit IssuerKeyRotated(issuerId, previous, newAccount);
     }
 
     /// @inheritdoc IVoucherRegistry
@@ -156,10 +198,12 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
     }
 
     /// @inheritdoc IVoucherRegistry
-    function setRedeemer(uint64 batchId, address redeemer, bool allowed) external whenNotPaused {
+    function setRedeemer(uint64 batchId, address redeemer, bool allowed) external {
+        // Removing a redeemer only protects, so it works while paused.
+        if (allowed) _requireNotPaused();
         BatchRecord storage batch = _batchOrRevert(batchId);
         BatchCore memory core = batch.core;
-        if (_issuerAccounts[core.issuerId] != msg.sender) revert VoucherRegistryNotBatchIssuer(batchId, msg.sender);
+        _checkActiveBatchIssuer(batchId, core);
         if (redeemer == address(0)) revert VoucherRegistryInvalidRedeemer(redeemer);
         if (_redeemers[batchId][redeemer] == allowed) {
             revert VoucherRegistryRedeemerUnchanged(batchId, redeemer, allowed);
@@ -199,13 +243,18 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
     ) external whenNotPaused {
         BatchRecord storage batch = _batchOrRevert(batchId);
         BatchCore memory core = batch.core;
-        Run memory run = _lotRun(batchId, core, start, end, hint);
-        if (run.holder != from) revert VoucherRegistryLotNotHeld(batchId, start, run.holder);
-        _checkHolderOrOperator(batchId, from);
         if (to == address(0) || to == from) revert VoucherRegistryInvalidRecipient(to);
-        _checkMovable(batchId, core, hint, run);
+        _checkHolderOrOperator(batchId, from);
+        if (_isExpired(core)) revert VoucherRegistryBatchExpired(batchId, core.expiresAt);
 
-        _split(batchId, core, hint, run, start, end, Run({holder: to, end: end, flags: run.flags, revokeReason: 0}));
+        _changeLot(
+            batchId,
+            core,
+            start,
+            end,
+            hint,
+            LotChange({action: LotAction.Transfer, holder: from, to: to, reason: 0})
+        );
 
         uint40 seq = core.seq + 1;
         bytes32 head = ProvenanceHash.transferred(batch.head, seq, batchId, from, to, start, end, msg.sender);
@@ -217,44 +266,38 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
     function activateLot(uint64 batchId, uint32 start, uint32 end, uint32 hint) external whenNotPaused {
         BatchRecord storage batch = _batchOrRevert(batchId);
         BatchCore memory core = batch.core;
-        Run memory run = _lotRun(batchId, core, start, end, hint);
-        _checkHolderOrOperator(batchId, run.holder);
-        _checkMovable(batchId, core, hint, run);
-        if (run.flags & _RUN_ACTIVATED != 0) revert VoucherRegistryLotAlreadyActivated(batchId, hint);
+        if (_isExpired(core)) revert VoucherRegistryBatchExpired(batchId, core.expiresAt);
 
-        _split(
+        // The holder is that of the run holding `start`; the walk checks every other run has it too.
+        address holder = _changeLot(
             batchId,
             core,
-            hint,
-            run,
             start,
             end,
-            Run({holder: run.holder, end: end, flags: run.flags | _RUN_ACTIVATED, revokeReason: 0})
+            hint,
+            LotChange({action: LotAction.Activate, holder: address(0), to: address(0), reason: 0})
         );
 
         uint40 seq = core.seq + 1;
-        bytes32 head = ProvenanceHash.activated(batch.head, seq, batchId, run.holder, start, end, msg.sender);
+        bytes32 head = ProvenanceHash.activated(batch.head, seq, batchId, holder, start, end, msg.sender);
         _advance(batch, seq, head);
-        emit LotActivated(batchId, run.holder, start, end, msg.sender, seq, head);
+        emit LotActivated(batchId, holder, start, end, msg.sender, seq, head);
     }
 
     /// @inheritdoc IVoucherRegistry
     function revokeLot(uint64 batchId, uint32 start, uint32 end, uint32 hint, uint16 reason) external {
         BatchRecord storage batch = _batchOrRevert(batchId);
         BatchCore memory core = batch.core;
-        if (_issuerAccounts[core.issuerId] != msg.sender) revert VoucherRegistryNotBatchIssuer(batchId, msg.sender);
+        _checkActiveBatchIssuer(batchId, core);
         if (reason == 0) revert VoucherRegistryInvalidRevokeReason(reason);
-        Run memory run = _lotRun(batchId, core, start, end, hint);
-        if (run.flags & _RUN_REVOKED != 0) revert VoucherRegistryLotRevoked(batchId, hint, run.revokeReason);
 
-        _split(
+        _changeLot(
             batchId,
             core,
-            hint,
-            run,
             start,
             end,
-            Run({holder: run.holder, end: end, flags: run.flags | _RUN_REVOKED, revokeReason: reason})
+            hint,
+            LotChange({action: LotAction.Revoke, holder: address(0), to: address(0), reason: reason})
         );
 
         uint40 seq = core.seq + 1;
@@ -270,11 +313,12 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
         uint64 batchId,
         uint32 serial,
         uint32 hint,
-        bytes calldata code,
+        bytes32 sigR,
+        bytes32 sigVs,
         bytes32[] calldata proof
     ) external whenNotPaused {
         (BatchRecord storage batch, RedeemContext memory ctx) = _redeemContext(batchId);
-        _redeemOne(ctx, serial, hint, code, proof);
+        _redeemOne(ctx, serial, hint, sigR, sigVs, proof);
         _advance(batch, ctx.seq, ctx.head);
     }
 
@@ -285,12 +329,17 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
         // The chain advances in memory and is written once at the end.
         for (uint256 i = 0; i < redemptions.length; ++i) {
             Redemption calldata item = redemptions[i];
-            _redeemOne(ctx, item.serial, item.hint, item.code, item.proof);
+            _redeemOne(ctx, item.serial, item.hint, item.sigR, item.sigVs, item.proof);
         }
         _advance(batch, ctx.seq, ctx.head);
     }
 
     // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IVoucherRegistry
+    function redemptionDigest(uint64 batchId, uint32 serial, address redeemer) external view returns (bytes32) {
+        return _hashTypedDataV4(VoucherLeaf.redeemCardHash(batchId, serial, redeemer));
+    }
 
     /// @inheritdoc IVoucherRegistry
     function batchOf(uint64 batchId) external view returns (BatchInfo memory) {
@@ -435,55 +484,163 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
         }
     }
 
-    /// @dev The run starting at `hint`, checked to contain the non-empty lot `[start, end)`.
-    function _lotRun(
-        uint64 batchId,
-        BatchCore memory core,
-        uint32 start,
-        uint32 end,
-        uint32 hint
-    ) private view returns (Run memory run) {
-        if (start >= end) revert VoucherRegistryEmptyLot(batchId, start, end);
-        run = _runAt(batchId, core, hint);
-        if (start < hint || end > run.end) revert VoucherRegistryLotOutsideRun(batchId, start, end, hint, run.end);
-    }
-
     function _checkHolderOrOperator(uint64 batchId, address holder) private view {
         if (msg.sender != holder && !isApprovedOperator(holder, batchId, msg.sender)) {
             revert VoucherRegistryNotHolderOrOperator(batchId, holder, msg.sender);
         }
     }
 
-    /// @dev Revoked or expired stock can neither change hands nor be activated.
-    function _checkMovable(uint64 batchId, BatchCore memory core, uint32 hint, Run memory run) private view {
-        if (run.flags & _RUN_REVOKED != 0) revert VoucherRegistryLotRevoked(batchId, hint, run.revokeReason);
-        if (_isExpired(core)) revert VoucherRegistryBatchExpired(batchId, core.expiresAt);
+    /// @dev Batch powers belong to the batch's issuer, and only while it holds the issuer role.
+    function _checkActiveBatchIssuer(uint64 batchId, BatchCore memory core) private view {
+        address issuer = _issuerAccounts[core.issuerId];
+        if (issuer != msg.sender) revert VoucherRegistryNotBatchIssuer(batchId, msg.sender);
+        if (!hasRole(ISSUER_ROLE, issuer)) revert VoucherRegistryIssuerInactive(core.issuerId, issuer);
     }
 
-    /// @dev Replaces the lot `[start, end)` of the run `[hint, run.end)` by `lot`: at most three
-    /// slot writes (the shortened head, the lot, the tail keeping the run's old properties). When
-    /// the run is the issuer's implicit stock, the tail stays implicit: `stockStart` moves to `end`
-    /// instead of a new slot being written, in the core slot the caller rewrites for `seq` anyway.
-    function _split(
+    /// @dev Applies `change` to the lot `[start, end)` and rewrites the region around it: from the
+    /// run containing `start - 1` (named by `hint`) to the run containing `end`. Pieces of that
+    /// region are pushed left to right and adjacent pieces with equal properties merge; a piece is
+    /// written only if it changed, and slots of run starts swallowed by a merge are cleared. A
+    /// last piece of the batch with the issuer's stock properties becomes the implicit stock.
+    /// Updates `core.stockStart` in memory and storage. Returns the lot's (first run's) holder.
+    function _changeLot(
         uint64 batchId,
         BatchCore memory core,
-        uint32 hint,
-        Run memory run,
         uint32 start,
         uint32 end,
-        Run memory lot
-    ) private {
+        uint32 hint,
+        LotChange memory change
+    ) private returns (address) {
+        if (start >= end) revert VoucherRegistryEmptyLot(batchId, start, end);
+        if (end > core.count) revert VoucherRegistryLotOutOfRange(batchId, start, end, core.count);
         mapping(uint32 => Run) storage runs = _runs[batchId];
-        if (hint == core.stockStart) {
-            _batches[batchId].core.stockStart = end;
-        } else if (end < run.end) {
-            runs[end] = Run({holder: run.holder, end: run.end, flags: run.flags, revokeReason: run.revokeReason});
+        uint32 oldStockStart = core.stockStart;
+        Piece memory pending;
+
+        // The run holding `start` (`runStart`, `run`), after the left neighbour or head piece.
+        uint32 runStart = start;
+        Run memory run;
+        if (start == 0) {
+            if (hint != 0) revert VoucherRegistryLotHintMismatch(batchId, start, hint, _runAt(batchId, core, hint).end);
+            run = _runAt(batchId, core, 0);
+        } else {
+            Run memory left = _runAt(batchId, core, hint);
+            if (hint >= start || left.end < start) {
+                revert VoucherRegistryLotHintMismatch(batchId, start, hint, left.end);
+            }
+            if (left.end == start) {
+                pending = Piece({start: hint, run: left, stored: hint != oldStockStart, dirty: false, open: true});
+                run = _runAt(batchId, core, start);
+            } else {
+                Run memory head = Run({
+                    holder: left.holder,
+                    end: start,
+                    flags: left.flags,
+                    revokeReason: left.revokeReason
+                });
+                pending = Piece({start: hint, run: head, stored: hint != oldStockStart, dirty: true, open: true});
+                runStart = hint;
+                run = left;
+            }
         }
-        if (hint < start) {
-            // Written whole: the implicit stock run has no stored slot.
-            runs[hint] = Run({holder: run.holder, end: start, flags: run.flags, revokeReason: run.revokeReason});
+
+        if (change.action == LotAction.Activate) {
+            change.holder = run.holder;
+            _checkHolderOrOperator(batchId, run.holder);
         }
-        runs[start] = lot;
+
+        // The runs the lot crosses. Bounded by the lot: each step moves `runStart` to the end of
+        // a run, which lies further right, and stops at the run containing `end - 1`.
+        while (true) {
+            uint32 pieceStart = runStart < start ? start : runStart;
+            uint32 pieceEnd = run.end < end ? run.end : end;
+            Run memory changed = _applyChange(batchId, runStart, run, change, pieceEnd);
+            // A piece starting where its run starts sits on a stored slot, unless the run is the implicit stock.
+            _push(runs, pending, pieceStart, changed, pieceStart == runStart && runStart != oldStockStart, true);
+            if (run.end >= end) break;
+            runStart = run.end;
+            run = _runAt(batchId, core, runStart);
+        }
+
+        if (run.end > end) {
+            // The tail of the last run keeps its properties.
+            Run memory tail = Run({holder: run.holder, end: run.end, flags: run.flags, revokeReason: run.revokeReason});
+            _push(runs, pending, end, tail, false, true);
+        } else if (end < core.count) {
+            _push(runs, pending, end, _runAt(batchId, core, end), end != oldStockStart, false);
+        }
+
+        if (pending.run.end == core.count) {
+            Run memory last = pending.run;
+            if (last.holder == _issuerAccounts[core.issuerId] && last.flags == 0 && last.revokeReason == 0) {
+                if (pending.stored) delete runs[pending.start];
+                core.stockStart = pending.start;
+            } else {
+                _flush(runs, pending);
+                core.stockStart = core.count;
+            }
+        } else {
+            _flush(runs, pending);
+        }
+        if (core.stockStart != oldStockStart) _batches[batchId].core.stockStart = core.stockStart;
+        return change.holder;
+    }
+
+    /// @dev The properties `change` gives the piece of the run `[runStart, run.end)` that ends at
+    /// `pieceEnd`, after checking the run allows it.
+    function _applyChange(
+        uint64 batchId,
+        uint32 runStart,
+        Run memory run,
+        LotChange memory change,
+        uint32 pieceEnd
+    ) private pure returns (Run memory) {
+        if (change.action == LotAction.Revoke) {
+            if (run.flags & _RUN_REVOKED != 0) revert VoucherRegistryLotRevoked(batchId, runStart, run.revokeReason);
+            return
+                Run({holder: run.holder, end: pieceEnd, flags: run.flags | _RUN_REVOKED, revokeReason: change.reason});
+        }
+        if (run.holder != change.holder) revert VoucherRegistryLotNotHeld(batchId, runStart, run.holder);
+        if (run.flags & _RUN_REVOKED != 0) revert VoucherRegistryLotRevoked(batchId, runStart, run.revokeReason);
+        if (change.action == LotAction.Transfer) {
+            return Run({holder: change.to, end: pieceEnd, flags: run.flags, revokeReason: 0});
+        }
+        if (run.flags & _RUN_ACTIVATED != 0) revert VoucherRegistryLotAlreadyActivated(batchId, runStart);
+        return Run({holder: run.holder, end: pieceEnd, flags: run.flags | _RUN_ACTIVATED, revokeReason: 0});
+    }
+
+    /// @dev Appends the piece `[start, run.end)` to the region being rewritten: merged into the
+    /// pending piece when their properties are equal (clearing the swallowed slot), else the
+    /// pending piece is written and this one becomes pending.
+    function _push(
+        mapping(uint32 => Run) storage runs,
+        Piece memory pending,
+        uint32 start,
+        Run memory run,
+        bool stored,
+        bool dirty
+    ) private {
+        if (
+            pending.open &&
+            pending.run.holder == run.holder &&
+            pending.run.flags == run.flags &&
+            pending.run.revokeReason == run.revokeReason
+        ) {
+            pending.run.end = run.end;
+            pending.dirty = true;
+            if (stored) delete runs[start];
+            return;
+        }
+        if (pending.open) _flush(runs, pending);
+        pending.start = start;
+        pending.run = run;
+        pending.stored = stored;
+        pending.dirty = dirty;
+        pending.open = true;
+    }
+
+    function _flush(mapping(uint32 => Run) storage runs, Piece memory piece) private {
+        if (piece.dirty) runs[piece.start] = piece.run;
     }
 
     /// @dev The batch and chain state a redemption reads, loaded once per transaction.
@@ -504,7 +661,8 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
         RedeemContext memory ctx,
         uint32 serial,
         uint32 hint,
-        bytes calldata code,
+        bytes32 sigR,
+        bytes32 sigVs,
         bytes32[] calldata proof
     ) private {
         uint64 batchId = ctx.batchId;
@@ -520,8 +678,10 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
         uint256 bits = bitmap[serial >> 8];
         if (bits & bit != 0) revert VoucherRegistryAlreadyRedeemed(batchId, serial);
 
-        bytes32 codeHash = VoucherLeaf.codeHash(code);
-        bytes32 leaf = VoucherLeaf.leaf(block.chainid, address(this), batchId, serial, codeHash);
+        bytes32 digest = _hashTypedDataV4(VoucherLeaf.redeemCardHash(batchId, serial, msg.sender));
+        (address cardKey, ECDSA.RecoverError recoverError, ) = ECDSA.tryRecover(digest, sigR, sigVs);
+        if (recoverError != ECDSA.RecoverError.NoError) revert VoucherRegistryInvalidCardSignature(batchId, serial);
+        bytes32 leaf = VoucherLeaf.leaf(block.chainid, address(this), batchId, serial, cardKey);
         if (!MerkleProof.verifyCalldata(proof, ctx.root, leaf)) revert VoucherRegistryInvalidProof(batchId, serial);
 
         bitmap[serial >> 8] = bits | bit;
@@ -530,8 +690,8 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable {
             _redeemedWords[batchId][word >> 8] |= 1 << (word & 0xff);
         }
         uint40 seq = ++ctx.seq;
-        ctx.head = ProvenanceHash.redeemed(ctx.head, seq, batchId, serial, msg.sender, codeHash);
-        emit VoucherRedeemed(batchId, serial, msg.sender, codeHash, seq, ctx.head);
+        ctx.head = ProvenanceHash.redeemed(ctx.head, seq, batchId, serial, msg.sender, cardKey);
+        emit VoucherRedeemed(batchId, serial, msg.sender, cardKey, seq, ctx.head);
     }
 
     function _advance(BatchRecord storage batch, uint40 seq, bytes32 head) private {

@@ -26,14 +26,15 @@ interface IVoucherRegistry {
     }
 
     /// @notice The terms an issuer commits when it issues a batch.
-    /// @param merkleRoot Root over the domain-bound, double-hashed leaves of every serial.
+    /// @param merkleRoot Root over the domain-bound, double-hashed leaves of every serial, each
+    /// committing to the address of the card key its secret code derives.
     /// @param count Number of cards; serials are `0 .. count-1`.
     /// @param faceValue Face value of one card in the currency's minor units (cents, fen, ...).
     /// @param currency ISO 4217 alphabetic code, three ASCII capitals (e.g. "USD").
     /// @param expiresAt Unix time from which cards can no longer be redeemed; 0 for never.
     /// @param activationRequired Whether a card must be activated at a point of sale before it can be redeemed.
     /// @param metadataHash Hash of the batch's public metadata document.
-    /// @param manifestHash Hash of the batch manifest (serial -> codeHash, no secrets).
+    /// @param manifestHash Hash of the batch manifest (serial -> card key, no secrets).
     /// @param metadataURI Where the public metadata document can be fetched.
     struct BatchParams {
         bytes32 merkleRoot;
@@ -77,12 +78,14 @@ interface IVoucherRegistry {
 
     /// @notice One card to redeem in {redeemMany}.
     /// @param hint Start of the custody run containing `serial`.
-    /// @param code The card's secret code, canonical form (20 ASCII characters).
+    /// @param sigR The `r` half of the card key's ERC-2098 compact signature of {redemptionDigest}.
+    /// @param sigVs The `yParityAndS` half of that signature.
     /// @param proof Merkle proof of the card's leaf against the batch root.
     struct Redemption {
         uint32 serial;
         uint32 hint;
-        bytes code;
+        bytes32 sigR;
+        bytes32 sigVs;
         bytes32[] proof;
     }
 
@@ -120,18 +123,23 @@ interface IVoucherRegistry {
     /// @notice The issuer revoked (froze) the lot `[start, end)` with reason code `reason`.
     event LotRevoked(uint64 indexed batchId, uint32 start, uint32 end, uint16 reason, uint40 seq, bytes32 head);
 
-    /// @notice The card `serial` was redeemed by `redeemer`, revealing the code that hashes to `codeHash`.
+    /// @notice The card `serial` was redeemed by `redeemer`, authorised by the card key `cardKey`
+    /// (the address the card's secret code derives; the code itself never reaches the chain).
     event VoucherRedeemed(
         uint64 indexed batchId,
         uint32 indexed serial,
         address indexed redeemer,
-        bytes32 codeHash,
+        address cardKey,
         uint40 seq,
         bytes32 head
     );
 
     /// @notice The batch issuer allowed or disallowed `redeemer` to redeem cards of the batch.
     event RedeemerSet(uint64 indexed batchId, address indexed redeemer, bool allowed, uint40 seq, bytes32 head);
+
+    /// @notice Governance moved issuer number `issuerId`, its role, profile and batch powers from
+    /// `previousAccount` to `newAccount`.
+    event IssuerKeyRotated(uint24 indexed issuerId, address indexed previousAccount, address indexed newAccount);
 
     /// @notice `holder` approved or unapproved `operator` to move and activate its lots of `batchId`.
     event ApprovalForBatch(address indexed holder, uint64 indexed batchId, address indexed operator, bool approved);
@@ -163,8 +171,11 @@ interface IVoucherRegistry {
     error VoucherRegistryInvalidHint(uint64 batchId, uint32 hint);
     /// @notice The lot `[start, end)` is empty.
     error VoucherRegistryEmptyLot(uint64 batchId, uint32 start, uint32 end);
-    /// @notice The lot `[start, end)` is not inside the run `[runStart, runEnd)` named by the hint.
-    error VoucherRegistryLotOutsideRun(uint64 batchId, uint32 start, uint32 end, uint32 runStart, uint32 runEnd);
+    /// @notice The lot `[start, end)` reaches past the batch's last serial (`count - 1`).
+    error VoucherRegistryLotOutOfRange(uint64 batchId, uint32 start, uint32 end, uint32 count);
+    /// @notice A lot starting at `start` needs as hint the start of the run containing `start - 1`
+    /// (0 when `start` is 0); `hint` starts a run that ends at `runEnd` instead.
+    error VoucherRegistryLotHintMismatch(uint64 batchId, uint32 start, uint32 hint, uint32 runEnd);
     /// @notice The serial is not inside the run `[runStart, runEnd)` named by the hint.
     error VoucherRegistrySerialOutsideRun(uint64 batchId, uint32 serial, uint32 runStart, uint32 runEnd);
     /// @notice The lot starting at `start` is held by `holder`, not by the account named as sender.
@@ -195,8 +206,15 @@ interface IVoucherRegistry {
     error VoucherRegistryNotActivated(uint64 batchId, uint32 serial);
     /// @notice The card was already redeemed.
     error VoucherRegistryAlreadyRedeemed(uint64 batchId, uint32 serial);
-    /// @notice The code and proof do not match the batch's Merkle root for this serial.
+    /// @notice The card key recovered from the signature and the proof do not match the batch's
+    /// Merkle root for this serial: wrong code, a signature for another redeemer or card, or a bad proof.
     error VoucherRegistryInvalidProof(uint64 batchId, uint32 serial);
+    /// @notice The card signature is malformed (not a valid ERC-2098 secp256k1 signature).
+    error VoucherRegistryInvalidCardSignature(uint64 batchId, uint32 serial);
+    /// @notice The batch's issuer account `account` (issuer `issuerId`) no longer holds the issuer role.
+    error VoucherRegistryIssuerInactive(uint24 issuerId, address account);
+    /// @notice No issuer was ever registered with number `issuerId`.
+    error VoucherRegistryUnknownIssuer(uint24 issuerId);
     /// @notice `redeemMany` was called with no card.
     error VoucherRegistryNoRedemptions();
 
@@ -206,7 +224,14 @@ interface IVoucherRegistry {
     /// @dev Admin only. Grants the issuer role and assigns a permanent issuer id on first registration.
     function registerIssuer(address account, bytes32 profileHash) external;
 
-    /// @notice Stops every state change except revocations. Pauser only.
+    /// @notice Moves issuer number `issuerId` to a new key: `newAccount` takes over its role, profile
+    /// and every batch power; the previous account loses them. Admin only.
+    /// @dev The issuer's untouched stock follows the id (its holder is resolved through it); lots
+    /// stored under the previous address stay there, and the new key can revoke them.
+    /// `newAccount` must not be the zero address or already have an issuer id.
+    function rotateIssuerKey(uint24 issuerId, address newAccount) external;
+
+    /// @notice Stops every state change except revocations and redeemer removals. Pauser only.
     function pause() external;
 
     /// @notice Resumes state changes. Pauser only.
@@ -221,7 +246,9 @@ interface IVoucherRegistry {
     /// `stockStart` forward.
     function issueBatch(uint64 batchId, BatchParams calldata params) external;
 
-    /// @notice Allows or disallows `redeemer` to redeem cards of `batchId`. Batch issuer only.
+    /// @notice Allows or disallows `redeemer` to redeem cards of `batchId`.
+    /// @dev Batch issuer only, and the issuer must still hold the issuer role. Disallowing works
+    /// while paused (it only protects); allowing does not.
     function setRedeemer(uint64 batchId, address redeemer, bool allowed) external;
 
     // ------------------------------------------------------------------ custody
@@ -232,31 +259,58 @@ interface IVoucherRegistry {
     /// @notice Approves or unapproves `operator` to transfer and activate the caller's lots of every batch.
     function setApprovalForAll(address operator, bool approved) external;
 
-    /// @notice Moves the lot `[start, end)` of `batchId` from `from` to `to`. O(1) whatever the lot size.
-    /// @dev Caller is `from` or its approved operator. `hint` is the start of the run containing
-    /// the lot (from the indexer or {runStartOf}); it is verified. The lot keeps its activation.
+    /// @notice Moves the lot `[start, end)` of `batchId` from `from` to `to`. Gas does not depend
+    /// on the lot's size; each custody run the lot crosses adds a fixed cost.
+    /// @dev Caller is `from` or its approved operator; every run the lot crosses must be held by
+    /// `from` and not revoked. Each run keeps its activation.
+    ///
+    /// Lot hints (all lot operations): `hint` is the start of the run containing serial
+    /// `start - 1`, or 0 when `start` is 0 (from the indexer, or `runStartOf(start - 1)`); it is
+    /// verified. Naming the left neighbour lets the registry merge runs: after the operation,
+    /// adjacent runs with equal holder, flags and revoke reason between the start of that run and
+    /// the end of the run containing `end` are merged into one; a run of the issuer's, neither
+    /// activated nor revoked, that ends the batch is its implicit stock again.
     function transferLot(uint64 batchId, address from, address to, uint32 start, uint32 end, uint32 hint) external;
 
     /// @notice Activates the lot `[start, end)` at a point of sale, so its cards become redeemable.
-    /// @dev Caller is the lot's holder or its approved operator.
+    /// @dev Caller is the lot's holder or its approved operator; every run it crosses must have
+    /// that holder and be neither activated nor revoked. `hint` as in {transferLot}.
     function activateLot(uint64 batchId, uint32 start, uint32 end, uint32 hint) external;
 
     /// @notice Revokes (freezes) the lot `[start, end)`: its cards can no longer move, activate or redeem.
-    /// @dev Batch issuer only; allowed while paused, since freezing stolen stock only protects.
-    /// Cards already redeemed are unaffected and keep reporting Redeemed.
+    /// @dev Batch issuer only, holding the issuer role; allowed while paused, since freezing stolen
+    /// stock only protects. The lot may cross runs of several holders, none already revoked.
+    /// Cards already redeemed are unaffected and keep reporting Redeemed. `hint` as in {transferLot}.
     function revokeLot(uint64 batchId, uint32 start, uint32 end, uint32 hint, uint16 reason) external;
 
     // ------------------------------------------------------------------ redemption
 
-    /// @notice Redeems one card with its secret code. Caller must be a redeemer of the batch.
+    /// @notice Redeems one card. Caller must be a redeemer of the batch. The secret code is not
+    /// sent: the caller proves knowledge of it with a signature by the card key the code derives,
+    /// over {redemptionDigest} for itself, so a copied signature is worthless to anyone else.
     /// @dev Checks, in order: redeemer, run hint, expiry, revocation, activation (if required),
-    /// not yet redeemed, then the Merkle proof of `leaf(chainId, this, batchId, serial, codeHash(code))`.
-    function redeem(uint64 batchId, uint32 serial, uint32 hint, bytes calldata code, bytes32[] calldata proof) external;
+    /// not yet redeemed, the signature (`cardKey = ecrecover`), then the Merkle proof of
+    /// `leaf(chainId, this, batchId, serial, cardKey)`.
+    /// @param sigR The `r` half of the card key's ERC-2098 compact signature.
+    /// @param sigVs The `yParityAndS` half of that signature.
+    function redeem(
+        uint64 batchId,
+        uint32 serial,
+        uint32 hint,
+        bytes32 sigR,
+        bytes32 sigVs,
+        bytes32[] calldata proof
+    ) external;
 
     /// @notice Redeems several cards of one batch, all or none.
     function redeemMany(uint64 batchId, Redemption[] calldata redemptions) external;
 
     // ------------------------------------------------------------------ views
+
+    /// @notice The EIP-712 digest a card key signs to let `redeemer` redeem card `serial` of `batchId`:
+    /// type `RedeemCard(uint64 batchId,uint32 serial,address redeemer)` in the domain
+    /// (name "CardProof VoucherRegistry", version "2", this chain, this registry).
+    function redemptionDigest(uint64 batchId, uint32 serial, address redeemer) external view returns (bytes32);
 
     /// @notice The batch `batchId`; reverts for an unknown batch.
     function batchOf(uint64 batchId) external view returns (BatchInfo memory);

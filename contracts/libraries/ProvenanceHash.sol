@@ -66,9 +66,9 @@ library ProvenanceHash {
         uint64 batchId,
         uint32 serial,
         address redeemer,
-        bytes32 codeHash
+        address cardKey
     ) internal pure returns (bytes32) {
-        return keccak256(abi.encode(head, seq, KIND_REDEEMED, batchId, serial, redeemer, codeHash));
+        return keccak256(abi.encode(head, seq, KIND_REDEEMED, batchId, serial, redeemer, cardKey));
     }
 
     function redeemerSet(

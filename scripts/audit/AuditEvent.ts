@@ -71,7 +71,7 @@ export type RegistryEvent =
   | Event<
       "registry",
       "VoucherRedeemed",
-      { batchId: bigint; serial: number; redeemer: Hex; codeHash: Hex; seq: number; head: Hex }
+      { batchId: bigint; serial: number; redeemer: Hex; cardKey: Hex; seq: number; head: Hex }
     >
   | Event<"registry", "RedeemerSet", { batchId: bigint; redeemer: Hex; allowed: boolean; seq: number; head: Hex }>
   | Event<"registry", "ApprovalForBatch", { holder: Hex; batchId: bigint; operator: Hex; approved: boolean }>

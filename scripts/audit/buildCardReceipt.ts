@@ -37,7 +37,7 @@ export type ReceiptStep = {
   /** Who sent it: the holder, an approved operator (the escrow), the issuer, the redeemer. */
   operator: Hex | null;
   reason: number | null;
-  codeHash: Hex | null;
+  cardKey: Hex | null;
   /** The escrow order this transfer delivered, when the escrow moved the lot. */
   order: Hex | null;
   /** The head the link claims, and whether recomputing it from the previous link gives exactly that. */
@@ -69,7 +69,7 @@ export type CardReceipt = {
   verdict: "consistent" | "findings" | "incomplete";
   exitCode: 0 | 1 | 2;
   chain: { chainId: string; registry: Hex; escrow: Hex | null; block: (AuditBlock & { requested: string }) | null };
-  card: { batchId: string; serial: number; codeHashPrefix: Hex | null };
+  card: { batchId: string; serial: number; cardKeyPrefix: Hex | null };
   batch: {
     issuer: Hex;
     issuerName: string | null;
@@ -128,7 +128,7 @@ export async function buildCardReceipt(
     card: {
       batchId: options.batchId.toString(),
       serial: options.serial,
-      codeHashPrefix: options.payload?.codeHashPrefix ?? null,
+      cardKeyPrefix: options.payload?.cardKeyPrefix ?? null,
     },
     batch: null,
     hashChain: null,
@@ -300,19 +300,19 @@ export async function buildCardReceipt(
     if (
       options.payload !== undefined &&
       redemption?.name === "VoucherRedeemed" &&
-      !redemption.args.codeHash.startsWith(options.payload.codeHashPrefix)
+      !redemption.args.cardKey.startsWith(options.payload.cardKeyPrefix)
     ) {
       collector.add(
         finding(
           "card-payload-mismatch",
-          `card ${batch.key}/${options.serial}: the printed code hash starts ${options.payload.codeHashPrefix}, the redeemed code hashes to ${redemption.args.codeHash}`,
+          `card ${batch.key}/${options.serial}: the printed card key starts ${options.payload.cardKeyPrefix}, the redemption proved card key ${redemption.args.cardKey}`,
           {
             batchId: batch.key,
             serial: options.serial,
             block: redemption.block,
             tx: redemption.tx,
-            expected: redemption.args.codeHash,
-            actual: options.payload.codeHashPrefix,
+            expected: redemption.args.cardKey,
+            actual: options.payload.cardKeyPrefix,
           },
         ),
       );
@@ -361,7 +361,7 @@ function step(event: LinkEvent, linkVerified: boolean, order: Hex | null): Recei
     to: null,
     operator: null,
     reason: null,
-    codeHash: null,
+    cardKey: null,
     order,
     head: event.args.head,
     linkVerified,
@@ -412,8 +412,8 @@ function step(event: LinkEvent, linkVerified: boolean, order: Hex | null): Recei
       };
     }
     case "VoucherRedeemed": {
-      const { redeemer, codeHash } = event.args;
-      return { ...base, description: `redeemed by ${redeemer}`, operator: redeemer, codeHash };
+      const { redeemer, cardKey } = event.args;
+      return { ...base, description: `redeemed by ${redeemer}`, operator: redeemer, cardKey };
     }
     case "RedeemerSet":
       return {

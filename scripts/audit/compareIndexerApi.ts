@@ -236,7 +236,7 @@ const TIMELINES: ComparedTable = {
     "to",
     "operator",
     "reason",
-    "codeHash",
+    "cardKey",
     "head",
   ],
 };
@@ -407,7 +407,7 @@ function expectedRows(
               to: columns.to_account,
               operator: columns.operator,
               reason: columns.reason,
-              codeHash: columns.code_hash,
+              cardKey: columns.card_key,
               head: event.args.head,
             },
           ];

@@ -34,8 +34,8 @@ export function toProvenanceLink(event: LinkEvent, seq: number): ProvenanceEvent
       return { kind: "LotRevoked", ...base, start, end, reason };
     }
     case "VoucherRedeemed": {
-      const { serial, redeemer, codeHash } = event.args;
-      return { kind: "VoucherRedeemed", ...base, serial, redeemer, codeHash };
+      const { serial, redeemer, cardKey } = event.args;
+      return { kind: "VoucherRedeemed", ...base, serial, redeemer, cardKey };
     }
     case "RedeemerSet": {
       const { redeemer, allowed } = event.args;

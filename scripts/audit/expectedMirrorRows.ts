@@ -69,7 +69,7 @@ function* escrowEventsOf(source: MirrorSource): Generator<EscrowEvent> {
 /** The serial range and parties of a link, as `batch_events` spreads them over its columns. */
 export function linkColumns(event: LinkEvent): MirrorRow {
   const none = { start_serial: null, end_serial: null, from_account: null, to_account: null, operator: null };
-  const rest = { reason: null, code_hash: null, allowed: null };
+  const rest = { reason: null, card_key: null, allowed: null };
   switch (event.name) {
     case "BatchIssued": {
       const { issuer, params } = event.args;
@@ -88,14 +88,14 @@ export function linkColumns(event: LinkEvent): MirrorRow {
       return { ...none, ...rest, start_serial: start, end_serial: end, reason };
     }
     case "VoucherRedeemed": {
-      const { serial, redeemer, codeHash } = event.args;
+      const { serial, redeemer, cardKey } = event.args;
       return {
         ...none,
         ...rest,
         start_serial: serial,
         end_serial: serial + 1,
         operator: redeemer,
-        code_hash: codeHash,
+        card_key: cardKey,
       };
     }
     case "RedeemerSet":
@@ -391,7 +391,7 @@ export const MIRROR_TABLES: readonly MirrorTable[] = [
       "to_account",
       "operator",
       "reason",
-      "code_hash",
+      "card_key",
       "allowed",
       "head",
       "tx_hash",
@@ -514,7 +514,7 @@ export const MIRROR_TABLES: readonly MirrorTable[] = [
       "batch_id",
       "serial",
       "redeemer",
-      "code_hash",
+      "card_key",
       "seq",
       "tx_hash",
       "block_timestamp",
@@ -522,13 +522,13 @@ export const MIRROR_TABLES: readonly MirrorTable[] = [
     *rows(source) {
       for (const event of linksOf(source)) {
         if (event.name !== "VoucherRedeemed") continue;
-        const { batchId, serial, redeemer, codeHash, seq } = event.args;
+        const { batchId, serial, redeemer, cardKey, seq } = event.args;
         yield {
           ...at(event),
           batch_id: batchId.toString(),
           serial,
           redeemer,
-          code_hash: codeHash,
+          card_key: cardKey,
           seq,
           ...stamp(event),
         };

@@ -43,7 +43,7 @@ export function formatCardReceipt(receipt: CardReceipt): string[] {
       lines.push(
         `      ${step.event}: ${step.event === "LotRevoked" ? step.description.replace(`reason ${step.reason}`, describeRevokeReason(step.reason ?? 0)) : step.description}`,
       );
-      if (step.codeHash !== null) lines.push(`      code hash ${step.codeHash}`);
+      if (step.cardKey !== null) lines.push(`      card key ${step.cardKey}`);
       lines.push(`      tx ${step.tx}, head ${step.head}`);
     }
   }

@@ -1,10 +1,10 @@
 /**
  * Batch preparation benchmark, side by side in one run:
  *
- * - preparing a 1,000,000-card batch with `prepareBatch` (codes, code hashes + leaves, tree,
+ * - preparing a 1,000,000-card batch with `prepareBatch` (codes, card keys + leaves, tree,
  *   manifest) and writing its encrypted codes file: seconds per stage, total, peak RSS, in a fresh
  *   child process so that the memory figure is the preparation's alone;
- * - the baseline: `@openzeppelin/merkle-tree`'s StandardMerkleTree over the same code hashes, in its
+ * - the baseline: `@openzeppelin/merkle-tree`'s StandardMerkleTree over the same card keys, in its
  *   own process, next to our one-thread build of the same tree, and the ratio;
  * - proof of a random serial, median and p99 over 1,000 serials, ours vs the baseline;
  * - printing 1,000 of the batch's cards to a PDF from the decrypted codes file.

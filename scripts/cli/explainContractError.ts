@@ -49,8 +49,16 @@ const EXPLANATIONS: Record<string, Explain> = {
     hint: "pick another --batch-id, or leave it out",
   }),
   VoucherRegistryInvalidIssuer: ([account]) => ({
-    message: `${text(account)} is not a registered issuer`,
-    hint: "the registry's admin registers issuers with `cardproof issuer register <address> --name …`",
+    message: `${text(account)} cannot take an issuer id: it is the zero address or already an issuer`,
+    hint: "register or rotate to a fresh account that holds no issuer id yet",
+  }),
+  VoucherRegistryUnknownIssuer: ([issuerId]) => ({
+    message: `issuer #${text(issuerId)} is not registered on this registry`,
+    hint: "check the issuer id: `cardproof issuer register` prints it when the admin registers an issuer",
+  }),
+  VoucherRegistryIssuerInactive: ([issuerId, account]) => ({
+    message: `issuer #${text(issuerId)} (${text(account)}) no longer holds the issuer role, so its batch powers are suspended`,
+    hint: "the registry's admin restores the role, or rotates the issuer to a new key",
   }),
   VoucherRegistryExpiryInPast: ([expiresAt]) => ({
     message: `the expiry ${new Date(Number(expiresAt) * 1000).toISOString()} is in the past`,
@@ -60,11 +68,15 @@ const EXPLANATIONS: Record<string, Explain> = {
     message: `the run hint ${text(hint)} for batch ${text(batchId)} is stale`,
     hint: "run the command again: the CLI reads a fresh hint from the chain",
   }),
-  VoucherRegistryLotOutsideRun: ([batchId, start, end, runStart, runEnd]) => ({
+  VoucherRegistryLotHintMismatch: ([batchId, start, hint, runEnd]) => ({
     message:
-      `cards ${text(start)}-${Number(end) - 1} of batch ${text(batchId)} are not in one custody run ` +
-      `(the run holding ${text(start)} covers ${text(runStart)}-${Number(runEnd) - 1})`,
-    hint: "split the range at the run boundary; `cardproof status` shows each card's holder",
+      `the hint ${text(hint)} for the lot from serial ${text(start)} of batch ${text(batchId)} names a run ` +
+      `that ends at ${text(runEnd)}, not the run holding card ${Number(start) - 1} (a lot's hint is the run before it)`,
+    hint: "run the command again: the CLI reads a fresh hint from the chain",
+  }),
+  VoucherRegistryLotOutOfRange: ([batchId, start, end, count]) => ({
+    message: `the lot ${text(start)}-${Number(end) - 1} runs past the end of batch ${text(batchId)} (${text(count)} cards: 0-${Number(count) - 1})`,
+    hint: "check the lot's end: it is exclusive, so the last lot of a batch ends at its card count",
   }),
   VoucherRegistrySerialOutsideRun: ([batchId, serial, runStart, runEnd]) => ({
     message: `card ${text(serial)} of batch ${text(batchId)} is not in run ${text(runStart)}-${Number(runEnd) - 1}`,
@@ -117,8 +129,12 @@ const EXPLANATIONS: Record<string, Explain> = {
     hint: "`cardproof status` shows when and by whom",
   }),
   VoucherRegistryInvalidProof: ([batchId, serial]) => ({
-    message: `the code does not belong to card ${text(serial)} of batch ${text(batchId)}`,
+    message: `the code does not belong to card ${text(serial)} of batch ${text(batchId)} (its card key and proof do not match the batch's root)`,
     hint: "check the code for typos (the CLI checks its check character) and the serial",
+  }),
+  VoucherRegistryInvalidCardSignature: ([batchId, serial]) => ({
+    message: `the card signature for card ${text(serial)} of batch ${text(batchId)} is malformed`,
+    hint: "redeem with `cardproof redeem`, which signs with the key derived from the card's code",
   }),
   EnforcedPause: () => ({ message: "the contract is paused by its pauser", hint: "try again once it is unpaused" }),
   AccessControlUnauthorizedAccount: ([account, role]) => ({

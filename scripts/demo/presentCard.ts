@@ -1,5 +1,5 @@
 import QRCode from "qrcode";
-import type { Address, Hex } from "viem";
+import type { Address } from "viem";
 
 import { cardUrl, encodeCardPayload } from "../lib/cardPayload.js";
 
@@ -19,7 +19,7 @@ export async function presentCard({
   chainId,
   registry,
   batchId,
-  codeHash,
+  cardKey,
   verifierBase,
   apiBase,
 }: {
@@ -27,12 +27,12 @@ export async function presentCard({
   chainId: bigint;
   registry: Address;
   batchId: bigint;
-  /** The card's code hash, from the batch manifest (public; the code itself is never needed). */
-  codeHash: Hex;
+  /** The card's key, from the batch manifest (public; the code itself is never needed). */
+  cardKey: Address;
   verifierBase: string;
   apiBase: string;
 }) {
-  const payload = encodeCardPayload({ chainId, registry, batchId, serial: card.serial, codeHash });
+  const payload = encodeCardPayload({ chainId, registry, batchId, serial: card.serial, cardKey });
   // The QR holds cardUrl's form (scheme and host in upper case fit the QR's compact alphanumeric
   // mode); the text shows the same link normalised, which terminals recognise as a link.
   const qrText = cardUrl(verifierBase, payload);

@@ -253,7 +253,7 @@ export async function runDemo(
         chainId: deployment.chainId,
         registry: deployment.registry,
         batchId: manifest.batchId,
-        codeHash: codeHashOf(manifest, card.serial),
+        cardKey: cardKeyOf(manifest, card.serial),
         verifierBase: apiBase,
         apiBase,
       }),
@@ -383,6 +383,6 @@ async function readSecretPayload(codesPath: string, batchId: bigint, serial: num
   }
 }
 
-function codeHashOf(manifest: DecodedBatchManifest, serial: number): Hex {
-  return bytesToHex(manifest.codeHashes.subarray(serial * 32, serial * 32 + 32));
+function cardKeyOf(manifest: DecodedBatchManifest, serial: number): Address {
+  return bytesToHex(manifest.cardKeys.subarray(serial * 20, serial * 20 + 20)) as Address;
 }

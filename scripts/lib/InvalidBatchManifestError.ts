@@ -2,10 +2,11 @@
  * What is wrong with a manifest document, for callers that react per case (an API maps each to a
  * stable error code):
  * - `encoding`: not UTF-8 JSON at all;
- * - `secret`: a value or key looks like a secret card code (a manifest holds code hashes only);
+ * - `secret`: a value or key looks like a secret card code (a manifest holds card keys only);
  * - `unknown-field`: a key the format does not define;
- * - `invalid-field`: a defined field with a value of the wrong type or form (or codeHashes whose
- *   length is not `count`);
+ * - `invalid-field`: a defined field with a value of the wrong type or form (or cardKeys whose
+ *   length is not `count`), or a version this library does not read (a v1 manifest's
+ *   `version` field is named, path `version`);
  * - `not-canonical`: a valid manifest whose bytes are not the canonical encoding (whitespace, key
  *   order, upper-case hex, ...), so its hash is not the one the issuer committed.
  */
@@ -17,7 +18,7 @@ export type InvalidBatchManifestReason = "encoding" | "secret" | "unknown-field"
  *
  * @dev SECURITY: a rejected document may hold secret codes (a codes file uploaded by mistake).
  *      Nothing in this error (message, fields, stack) may contain any part of the document's
- *      values: only field paths such as `codeHashes[17]`, lengths and positions.
+ *      values: only field paths such as `cardKeys[17]`, lengths and positions.
  */
 export class InvalidBatchManifestError extends Error {
   override readonly name = "InvalidBatchManifestError";
@@ -27,7 +28,7 @@ export class InvalidBatchManifestError extends Error {
   readonly shortMessage: string;
   /** What to do next. */
   readonly details: string;
-  /** JSON path of the offending key or value (e.g. `codeHashes[17]`), when there is one. */
+  /** JSON path of the offending key or value (e.g. `cardKeys[17]`), when there is one. */
   readonly path: string | undefined;
 
   constructor({

@@ -6,11 +6,12 @@ import { InvalidBatchManifestError } from "./InvalidBatchManifestError.js";
 import { keccak256Bytes } from "./keccak256Bytes.js";
 
 /** The manifest format version this library writes and reads. */
-export const BATCH_MANIFEST_VERSION = 1;
+export const BATCH_MANIFEST_VERSION = 2;
 
 /**
- * A batch manifest: the public list serial → code hash of one batch, bound to its chain, registry
- * and batch id. It holds no secret: code hashes only. Serial `i` is code hash `i`.
+ * A batch manifest: the public list serial → card key of one batch, bound to its chain, registry
+ * and batch id. It holds no secret: card keys (addresses of code-derived keys, see
+ * `deriveCardKey`) only. Serial `i` is card key `i`.
  */
 export type BatchManifest = {
   /** Chain the registry lives on. */
@@ -19,26 +20,28 @@ export type BatchManifest = {
   registry: Address;
   /** The batch (`uint64`). */
   batchId: bigint;
-  /** Code hashes in serial order: one flat array of `32 * count` bytes (serial `i` at `32 * i`), or hex. */
-  codeHashes: Uint8Array | readonly Hex[];
+  /** Card keys in serial order: one flat array of `20 * count` bytes (serial `i` at `20 * i`), or hex addresses. */
+  cardKeys: Uint8Array | readonly Hex[];
 };
 
-/** A manifest as {@link decodeBatchManifest} returns it: code hashes flat, registry lower-case. */
+/** A manifest as {@link decodeBatchManifest} returns it: card keys flat, registry lower-case. */
 export type DecodedBatchManifest = {
   chainId: bigint;
   registry: Address;
   batchId: bigint;
   count: number;
-  /** `32 * count` bytes, serial `i` at offset `32 * i`. */
-  codeHashes: Uint8Array;
+  /** `20 * count` bytes, serial `i` at offset `20 * i`. */
+  cardKeys: Uint8Array;
 };
 
 const MAX_UINT256 = (1n << 256n) - 1n;
 const MAX_UINT64 = (1n << 64n) - 1n;
 const MAX_UINT32 = 2 ** 32 - 1;
-const FIELDS = ["version", "chainId", "registry", "batchId", "count", "codeHashes"] as const;
-/** `"0x` + 64 hex digits + `"`: one code hash in the document, without its separating comma. */
-const ENTRY_LENGTH = 68;
+const FIELDS = ["version", "chainId", "registry", "batchId", "count", "cardKeys"] as const;
+/** Bytes of one card key. */
+const KEY_LENGTH = 20;
+/** `"0x` + 40 hex digits + `"`: one card key in the document, without its separating comma. */
+const ENTRY_LENGTH = 2 * KEY_LENGTH + 4;
 
 const ascii = (text: string) => new TextEncoder().encode(text);
 const HEX_DIGITS = ascii("0123456789abcdef");
@@ -50,24 +53,24 @@ for (let i = 0; i < 16; i++) HEX_VALUES[HEX_DIGITS[i]!] = i;
  * The canonical bytes of a batch manifest: the JSON document
  *
  * ```
- * {"version":1,"chainId":"<decimal>","registry":"0x<40 lower-case hex>","batchId":"<decimal>","count":<n>,"codeHashes":["0x<64 lower-case hex>",…]}
+ * {"version":2,"chainId":"<decimal>","registry":"0x<40 lower-case hex>","batchId":"<decimal>","count":<n>,"cardKeys":["0x<40 lower-case hex>",…]}
  * ```
  *
  * in UTF-8 (all ASCII), keys in that order, no whitespace, no trailing newline; `chainId` and
  * `batchId` are decimal strings without leading zeros (they exceed JavaScript's safe integers),
- * `count` a JSON number equal to the number of code hashes. Its Keccak-256
+ * `count` a JSON number equal to the number of card keys. Its Keccak-256
  * ({@link hashBatchManifest}) is the `manifestHash` an issuer commits in `issueBatch`, so anyone
  * can check a published manifest with any JSON tool and a Keccak-256.
  *
  * @dev The encoding is a function of the manifest's values: two encoders following this
- *      description produce the same bytes, so the hash is reproducible. 69 bytes per card
- *      (1,000,000 cards: 69 MB). Runs in the browser (no Node APIs).
- * @throws {RangeError} when a field is out of its Solidity type's range, there are no code hashes,
- *         or a code hash is not 32 bytes.
+ *      description produce the same bytes, so the hash is reproducible. 45 bytes per card
+ *      (1,000,000 cards: 45 MB). Runs in the browser (no Node APIs).
+ * @throws {RangeError} when a field is out of its Solidity type's range, there are no card keys,
+ *         or a card key is not 20 bytes.
  */
 export function encodeBatchManifest(manifest: BatchManifest): Uint8Array {
-  const codeHashes = flattenCodeHashes(manifest.codeHashes);
-  const count = codeHashes.length / 32;
+  const cardKeys = flattenCardKeys(manifest.cardKeys);
+  const count = cardKeys.length / KEY_LENGTH;
   const header = ascii(manifestHeader({ ...manifest, count }));
   const out = new Uint8Array(header.length + count * (ENTRY_LENGTH + 1) - 1 + 2);
   out.set(header);
@@ -77,8 +80,8 @@ export function encodeBatchManifest(manifest: BatchManifest): Uint8Array {
     out[at++] = 0x22; // "
     out[at++] = 0x30; // 0
     out[at++] = 0x78; // x
-    for (let i = 32 * serial, end = i + 32; i < end; i++) {
-      const byte = codeHashes[i]!;
+    for (let i = KEY_LENGTH * serial, end = i + KEY_LENGTH; i < end; i++) {
+      const byte = cardKeys[i]!;
       out[at++] = HEX_DIGITS[byte >> 4]!;
       out[at++] = HEX_DIGITS[byte & 15]!;
     }
@@ -99,10 +102,10 @@ export function hashBatchManifest(bytes: Uint8Array): Hex {
 }
 
 /**
- * Size in bytes of the canonical encoding of a manifest with these fields and `count` code hashes,
+ * Size in bytes of the canonical encoding of a manifest with these fields and `count` card keys,
  * without building it (a server can refuse a wrong-sized upload before reading it).
  */
-export function batchManifestLength(fields: Omit<BatchManifest, "codeHashes"> & { count: number }): number {
+export function batchManifestLength(fields: Omit<BatchManifest, "cardKeys"> & { count: number }): number {
   return ascii(manifestHeader(fields)).length + fields.count * (ENTRY_LENGTH + 1) - 1 + 2;
 }
 
@@ -147,30 +150,33 @@ function manifestHeader({
   registry,
   batchId,
   count,
-}: Omit<BatchManifest, "codeHashes"> & { count: number }): string {
+}: Omit<BatchManifest, "cardKeys"> & { count: number }): string {
   if (chainId < 0n || chainId > MAX_UINT256) throw new RangeError(`chainId ${chainId} is not a uint256`);
   if (!isAddress(registry, { strict: false })) throw new RangeError(`registry ${registry} is not an address`);
   if (batchId < 0n || batchId > MAX_UINT64) throw new RangeError(`batchId ${batchId} is not a uint64`);
   if (!Number.isInteger(count) || count < 1 || count > MAX_UINT32) {
-    throw new RangeError(`a manifest needs 1 to ${MAX_UINT32} code hashes, got ${count}`);
+    throw new RangeError(`a manifest needs 1 to ${MAX_UINT32} card keys, got ${count}`);
   }
   return (
     `{"version":${BATCH_MANIFEST_VERSION},"chainId":"${chainId}","registry":"${registry.toLowerCase()}",` +
-    `"batchId":"${batchId}","count":${count},"codeHashes":[`
+    `"batchId":"${batchId}","count":${count},"cardKeys":[`
   );
 }
 
-function flattenCodeHashes(codeHashes: Uint8Array | readonly Hex[]): Uint8Array {
-  if (codeHashes instanceof Uint8Array) {
-    if (codeHashes.length % 32 !== 0) {
-      throw new RangeError(`codeHashes must hold 32 bytes per card, got ${codeHashes.length} bytes`);
+function flattenCardKeys(cardKeys: Uint8Array | readonly Hex[]): Uint8Array {
+  if (cardKeys instanceof Uint8Array) {
+    if (cardKeys.length % KEY_LENGTH !== 0) {
+      throw new RangeError(`cardKeys must hold ${KEY_LENGTH} bytes per card, got ${cardKeys.length} bytes`);
     }
-    return codeHashes;
+    return cardKeys;
   }
-  const flat = new Uint8Array(32 * codeHashes.length);
-  codeHashes.forEach((hash, serial) => {
-    if (!decodeHex(ascii(hash.toLowerCase()), 0, 66, flat, 32 * serial)) {
-      throw new RangeError(`codeHashes[${serial}] is not a 32-byte hex value`);
+  const flat = new Uint8Array(KEY_LENGTH * cardKeys.length);
+  cardKeys.forEach((key, serial) => {
+    if (
+      key.length !== 2 + 2 * KEY_LENGTH ||
+      !decodeHex(ascii(key.toLowerCase()), 0, key.length, flat, KEY_LENGTH * serial)
+    ) {
+      throw new RangeError(`cardKeys[${serial}] is not a 20-byte address`);
     }
   });
   return flat;
@@ -219,17 +225,17 @@ function readCanonical(bytes: Uint8Array): DecodedBatchManifest | undefined {
   const countValue = decimal(10, 0x2c);
   if (countValue === undefined || countValue < 1n || countValue > BigInt(MAX_UINT32)) return undefined;
   const count = Number(countValue);
-  if (!expect(`,"codeHashes":[`)) return undefined;
+  if (!expect(`,"cardKeys":[`)) return undefined;
   if (bytes.length - at !== count * (ENTRY_LENGTH + 1) - 1 + 2) return undefined;
-  const codeHashes = new Uint8Array(32 * count);
+  const cardKeys = new Uint8Array(KEY_LENGTH * count);
   for (let serial = 0; serial < count; serial++) {
     if (serial > 0 && bytes[at++] !== 0x2c) return undefined;
-    if (bytes[at] !== 0x22 || bytes[at + 67] !== 0x22) return undefined;
-    if (!decodeHex(bytes, at + 1, at + 67, codeHashes, 32 * serial)) return undefined;
+    if (bytes[at] !== 0x22 || bytes[at + ENTRY_LENGTH - 1] !== 0x22) return undefined;
+    if (!decodeHex(bytes, at + 1, at + ENTRY_LENGTH - 1, cardKeys, KEY_LENGTH * serial)) return undefined;
     at += ENTRY_LENGTH;
   }
   if (!expect("]}") || at !== bytes.length) return undefined;
-  return { chainId, registry, batchId, count, codeHashes };
+  return { chainId, registry, batchId, count, cardKeys };
 }
 
 type Issue = { reason: "secret" | "unknown-field" | "invalid-field"; path: string; problem: string };
@@ -272,7 +278,13 @@ function diagnose(bytes: Uint8Array): never {
     for (const key of FIELDS)
       if (!(key in fields)) issues.push({ reason: "invalid-field", path: key, problem: "is missing" });
     if ("version" in fields && fields.version !== BATCH_MANIFEST_VERSION) {
-      flag("version", fields.version, `must be ${BATCH_MANIFEST_VERSION} (the version this indexer reads)`);
+      flag(
+        "version",
+        fields.version,
+        fields.version === 1
+          ? `is 1, a CardProof v1 manifest (code hashes), which registry v2 cannot use: mint the batch again with this CardProof (manifests are version ${BATCH_MANIFEST_VERSION}, with card keys)`
+          : `must be ${BATCH_MANIFEST_VERSION} (the version this reader understands)`,
+      );
     }
     const checkDecimal = (key: "chainId" | "batchId", max: bigint, type: string) => {
       if (!(key in fields)) return;
@@ -295,28 +307,32 @@ function diagnose(bytes: Uint8Array): never {
         flag("count", value, `must be an integer from 1 to ${MAX_UINT32}`);
       }
     }
-    if ("codeHashes" in fields) {
-      const value = fields.codeHashes;
+    if ("cardKeys" in fields) {
+      const value = fields.cardKeys;
       if (!Array.isArray(value)) {
-        flag("codeHashes", value, "must be an array of 32-byte hex code hashes in serial order");
+        flag("cardKeys", value, "must be an array of card keys (addresses) in serial order");
       } else {
         value.forEach((entry: unknown, serial) => {
-          if (typeof entry !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(entry)) {
-            flag(`codeHashes[${serial}]`, entry, "must be a 32-byte code hash (0x followed by 64 hex digits)");
+          if (typeof entry !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(entry)) {
+            flag(`cardKeys[${serial}]`, entry, "must be a card key (0x followed by 40 hex digits)");
           }
         });
         if (typeof fields.count === "number" && value.length !== fields.count) {
           issues.push({
             reason: "invalid-field",
-            path: "codeHashes",
-            problem: `holds ${value.length} code hashes but count says ${fields.count}`,
+            path: "cardKeys",
+            problem: `holds ${value.length} card keys but count says ${fields.count}`,
           });
         }
       }
     }
   }
 
-  const worst = PRECEDENCE.map((reason) => issues.find((issue) => issue.reason === reason)).find(Boolean);
+  // A CardProof v1 manifest (code hashes) is named as such, unless it also holds a code.
+  const v1 = issues.find((issue) => issue.path === "version" && issue.problem.startsWith("is 1,"));
+  const secret = issues.find((issue) => issue.reason === "secret");
+  const worst =
+    secret ?? v1 ?? PRECEDENCE.map((reason) => issues.find((issue) => issue.reason === reason)).find(Boolean);
   if (worst !== undefined) {
     const more = issues.length > 1 ? ` (${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
     throw new InvalidBatchManifestError({
@@ -324,7 +340,7 @@ function diagnose(bytes: Uint8Array): never {
       shortMessage: `manifest field ${worst.path} ${worst.problem}${more}`,
       details:
         worst.reason === "secret"
-          ? "a manifest holds code hashes only, never the secret codes: hash each code with hashCode, then " +
+          ? "a manifest holds card keys only, never the secret codes: derive each card's key with deriveCardKey, then " +
             HOW_TO_FIX
           : HOW_TO_FIX,
       path: worst.path,
@@ -332,12 +348,12 @@ function diagnose(bytes: Uint8Array): never {
   }
 
   // Valid content in other bytes: say where the canonical encoding differs.
-  const fields = document as { chainId: string; registry: Address; batchId: string; codeHashes: Hex[] };
+  const fields = document as { chainId: string; registry: Address; batchId: string; cardKeys: Hex[] };
   const canonical = encodeBatchManifest({
     chainId: BigInt(fields.chainId),
     registry: fields.registry,
     batchId: BigInt(fields.batchId),
-    codeHashes: fields.codeHashes,
+    cardKeys: fields.cardKeys,
   });
   let offset = 0;
   while (offset < canonical.length && offset < bytes.length && canonical[offset] === bytes[offset]) offset++;

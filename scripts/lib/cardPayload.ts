@@ -1,5 +1,5 @@
 import type { Hex } from "viem";
-import { bytesToHex, hexToBytes, isAddress, isHex } from "viem";
+import { bytesToHex, hexToBytes, isAddress } from "viem";
 
 import { CODE_ALPHABET, CODE_LENGTH } from "./codeAlphabet.js";
 import { bytesToDecimal, decimalLengthOfBytes, decimalToBytes } from "./decimalBytes.js";
@@ -8,7 +8,7 @@ import type { LeafParameters } from "./hashLeaf.js";
 import { InvalidCardPayloadError } from "./InvalidCardPayloadError.js";
 
 /** The public payload version this library writes; its first digit. */
-export const CARD_PAYLOAD_VERSION = 1;
+export const CARD_PAYLOAD_VERSION = 2;
 
 /**
  * Largest chain id a card payload carries: EIP-2294's bound `floor(2^64 / 2) - 36`, the largest id
@@ -19,8 +19,8 @@ export const MAX_CARD_CHAIN_ID = 9_223_372_036_854_775_771n;
 /** Bytes of the registry address a payload keeps (its first 8 of 20). */
 export const CARD_REGISTRY_PREFIX_LENGTH = 8;
 
-/** Bytes of the code hash a payload keeps (its first 8 of 32). */
-export const CARD_CODE_HASH_PREFIX_LENGTH = 8;
+/** Bytes of the card key a payload keeps (its first 8 of 20). */
+export const CARD_KEY_PREFIX_LENGTH = 8;
 
 /** A public card payload, as {@link decodeCardPayload} reads it. */
 export type CardPayload = {
@@ -32,14 +32,14 @@ export type CardPayload = {
   batchId: bigint;
   /** The card's serial within the batch (`uint32`). */
   serial: number;
-  /** First {@link CARD_CODE_HASH_PREFIX_LENGTH} bytes of the card's code hash, lower-case hex. */
-  codeHashPrefix: Hex;
+  /** First {@link CARD_KEY_PREFIX_LENGTH} bytes of the card's key (see `deriveCardKey`), lower-case hex. */
+  cardKeyPrefix: Hex;
 };
 
 /** Check digits at the end of a payload (prime 99,991: see {@link computeDecimalCheck}). */
 const CHECK_LENGTH = 5;
-/** Registry prefix, batch id, serial, code hash prefix: the fields after the chain id varint. */
-const FIXED_LENGTH = CARD_REGISTRY_PREFIX_LENGTH + 8 + 4 + CARD_CODE_HASH_PREFIX_LENGTH;
+/** Registry prefix, batch id, serial, card key prefix: the fields after the chain id varint. */
+const FIXED_LENGTH = CARD_REGISTRY_PREFIX_LENGTH + 8 + 4 + CARD_KEY_PREFIX_LENGTH;
 const MAX_VARINT_LENGTH = 9;
 /** Byte length of the binary payload for each length of its decimal form (without version and check). */
 const BYTE_LENGTH_OF_DIGITS = new Map<number, number>();
@@ -56,8 +56,8 @@ const MAX_UINT64 = (1n << 64n) - 1n;
 const MAX_UINT32 = 2 ** 32 - 1;
 
 /**
- * The public QR payload of a card, for `https://<verifier>/#<payload>` ({@link cardUrl}): version 1
- * is the digit `1`, then the binary fields below written as one decimal number
+ * The public QR payload of a card, for `https://<verifier>/#<payload>` ({@link cardUrl}): version 2
+ * is the digit `2`, then the binary fields below written as one decimal number
  * ({@link bytesToDecimal}), then 5 check digits ({@link computeDecimalCheck}, prime 99,991):
  *
  * | bytes | field |
@@ -66,7 +66,7 @@ const MAX_UINT32 = 2 ** 32 - 1;
  * | 8     | first 8 bytes of the registry address |
  * | 8     | batchId, big-endian `uint64` |
  * | 4     | serial, big-endian `uint32` |
- * | 8     | first 8 bytes of the code hash |
+ * | 8     | first 8 bytes of the card key (the address of the card's code-derived key) |
  *
  * 29 to 37 bytes give 76 to 96 digits, e.g. 81 on chain 31337. The worst case (chain id
  * {@link MAX_CARD_CHAIN_ID}, batch id 2^64-1, serial 2^32-1) behind `https://verify.cardproof.example/`
@@ -78,15 +78,16 @@ const MAX_UINT32 = 2 ** 32 - 1;
  *      character (base64url there: +33%). {@link cardUrl} upper-cases the scheme and host so that the
  *      URL itself goes in alphanumeric mode too; only `#` needs a byte-mode segment.
  * @dev Why prefixes: a version 6 QR at level Q holds 608 bits. The URL takes 229 of them, so full
- *      fields (a 20-byte registry and a 32-byte code hash: 77 bytes, 186 digits) would need version 8.
+ *      fields (a 20-byte registry and a 20-byte card key: 65 bytes, 157 digits) would need version 7 or 8.
  *      Neither prefix weakens the trust model. The verifier resolves `(chainId, registryPrefix)`
  *      against its allowlist of full addresses (a card matching none is "not verified") and only ever
- *      queries the allowlisted registry, so a look-alike registry gains nothing. The full code hash
+ *      queries the allowlisted registry, so a look-alike registry gains nothing. The full card key
  *      comes with the Merkle proof, which is checked against the on-chain root; the printed prefix
- *      pins it ({@link matchesCardPayload}).
+ *      pins it ({@link matchesCardPayload}). Version 1 (CardProof v1) carried a code hash prefix in
+ *      the same place; it is refused with a message saying so.
  * @throws {RangeError} when a field is out of range or malformed (a programming error, not user input).
  */
-export function encodeCardPayload({ chainId, registry, batchId, serial, codeHash }: LeafParameters): string {
+export function encodeCardPayload({ chainId, registry, batchId, serial, cardKey }: LeafParameters): string {
   if (chainId < 1n || chainId > MAX_CARD_CHAIN_ID) {
     throw new RangeError(`chainId ${chainId} is outside 1..${MAX_CARD_CHAIN_ID}`);
   }
@@ -95,9 +96,7 @@ export function encodeCardPayload({ chainId, registry, batchId, serial, codeHash
   if (!Number.isInteger(serial) || serial < 0 || serial > MAX_UINT32) {
     throw new RangeError(`serial ${serial} is not a uint32`);
   }
-  if (!isHex(codeHash, { strict: true }) || codeHash.length !== 66) {
-    throw new RangeError("codeHash is not a 32-byte hex value");
-  }
+  if (!isAddress(cardKey, { strict: false })) throw new RangeError("cardKey is not an address");
   const varint = encodeVarint(chainId);
   const bytes = new Uint8Array(varint.length + FIXED_LENGTH);
   bytes.set(varint);
@@ -108,7 +107,7 @@ export function encodeCardPayload({ chainId, registry, batchId, serial, codeHash
   offset += 8;
   new DataView(bytes.buffer).setUint32(offset, serial);
   offset += 4;
-  bytes.set(hexToBytes(codeHash).subarray(0, CARD_CODE_HASH_PREFIX_LENGTH), offset);
+  bytes.set(hexToBytes(cardKey).subarray(0, CARD_KEY_PREFIX_LENGTH), offset);
   const digits = `${CARD_PAYLOAD_VERSION}${bytesToDecimal(bytes)}`;
   return digits + computeDecimalCheck(digits, CHECK_LENGTH);
 }
@@ -141,6 +140,13 @@ export function decodeCardPayload(payload: string): CardPayload {
         details: "card data has digits only: scan the QR code on the card again, or paste the whole link",
       });
     }
+  }
+  if (payload[0] === "1") {
+    throw new InvalidCardPayloadError({
+      reason: "version",
+      shortMessage: "the card was printed for CardProof v1 (card data version 1), which this verifier no longer reads",
+      details: "CardProof v1 cards cannot be checked or redeemed on registry v2: ask the card's issuer to replace it",
+    });
   }
   if (payload[0] !== String(CARD_PAYLOAD_VERSION)) {
     throw new InvalidCardPayloadError({
@@ -188,8 +194,8 @@ export function decodeCardPayload(payload: string): CardPayload {
   offset += 8;
   const serial = view.getUint32(offset);
   offset += 4;
-  const codeHashPrefix = bytesToHex(bytes.subarray(offset, offset + CARD_CODE_HASH_PREFIX_LENGTH));
-  return { chainId, registryPrefix, batchId, serial, codeHashPrefix };
+  const cardKeyPrefix = bytesToHex(bytes.subarray(offset, offset + CARD_KEY_PREFIX_LENGTH));
+  return { chainId, registryPrefix, batchId, serial, cardKeyPrefix };
 }
 
 /**
@@ -254,8 +260,8 @@ export function parseCardUrl(text: string): CardPayload {
 
 /**
  * Whether a decoded payload was printed for the card `leaf` describes: same chain, batch and serial,
- * and the registry address and code hash start with the printed prefixes. The verifier calls it with
- * the allowlisted registry and the code hash that came with the Merkle proof.
+ * and the registry address and card key start with the printed prefixes. The verifier calls it with
+ * the allowlisted registry and the card key that came with the Merkle proof.
  */
 export function matchesCardPayload(payload: CardPayload, leaf: LeafParameters): boolean {
   return (
@@ -263,7 +269,7 @@ export function matchesCardPayload(payload: CardPayload, leaf: LeafParameters): 
     payload.batchId === leaf.batchId &&
     payload.serial === leaf.serial &&
     leaf.registry.toLowerCase().startsWith(payload.registryPrefix) &&
-    leaf.codeHash.toLowerCase().startsWith(payload.codeHashPrefix)
+    leaf.cardKey.toLowerCase().startsWith(payload.cardKeyPrefix)
   );
 }
 

@@ -3,7 +3,7 @@ import { CODE_LENGTH, hasValidCheckCharacter } from "./codeAlphabet.js";
 /**
  * Whether `value` is a code in canonical form: exactly {@link CODE_LENGTH} characters of the code
  * alphabet (uppercase, no separators, no look-alikes) whose last one is the check character.
- * {@link generateCode} and {@link parseCode} return canonical codes; {@link hashCode} and
+ * {@link generateCode} and {@link parseCode} return canonical codes; `deriveCardKey` and
  * {@link formatCode} accept nothing else.
  */
 export function isCanonicalCode(value: string): boolean {

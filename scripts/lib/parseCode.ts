@@ -12,7 +12,7 @@ const LOOK_ALIKES: Readonly<Record<string, string>> = { I: "1", L: "1", O: "0" }
 
 /**
  * Reads a code as a person typed it or a scanner read it and returns it in canonical form (the input
- * of {@link hashCode}). Accepts any case, spaces, dashes and underscores anywhere (e.g. the printed
+ * of `deriveCardKey`). Accepts any case, spaces, dashes and underscores anywhere (e.g. the printed
  * `K7QM2-XR4TB-9HCWN-P3VZ0`), full-width characters, and Crockford's look-alikes (I and L for 1, O for
  * 0); then requires exactly 20 characters of the code alphabet with a matching check character.
  *

@@ -63,7 +63,8 @@ export type ProvenanceEvent =
       batchId: bigint;
       serial: number;
       redeemer: Address;
-      codeHash: Hex;
+      /** The card key whose signature authorized the redemption (registry v2). */
+      cardKey: Address;
       seq: bigint;
       head: Hex;
     }
@@ -119,7 +120,7 @@ export function computeNextHead(previousHead: Hex, event: ProvenanceEvent): Hex 
     case "LotRevoked":
       return hashStaticWords([...prefix, event.start, event.end, event.reason]);
     case "VoucherRedeemed":
-      return hashStaticWords([...prefix, event.serial, event.redeemer, event.codeHash]);
+      return hashStaticWords([...prefix, event.serial, event.redeemer, event.cardKey]);
     case "RedeemerSet":
       return hashStaticWords([...prefix, event.redeemer, event.allowed]);
   }

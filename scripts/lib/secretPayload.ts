@@ -7,7 +7,7 @@ import { isCanonicalCode } from "./isCanonicalCode.js";
  * Start of every redemption payload: `CPS` (CardProof secret) and the version digit. A public payload
  * is digits only and a card link has `#`, so neither can be read as the other.
  */
-export const SECRET_PAYLOAD_PREFIX = "CPS1";
+export const SECRET_PAYLOAD_PREFIX = "CPS2";
 
 /** What a redeemer's scanner reads from the QR under the scratch panel. */
 export type SecretPayload = {
@@ -32,9 +32,9 @@ const MAX_UINT32 = 2 ** 32 - 1;
 
 /**
  * The redemption QR printed under the scratch panel, for gate and till scanners: the secret code and
- * which card it belongs to. Version 1 is 56 characters:
+ * which card it belongs to. Version 2 (same layout as version 1) is 56 characters:
  *
- * `CPS1` + the canonical code (20 characters) + `batchId << 32 | serial` as 29 decimal digits
+ * `CPS2` + the canonical code (20 characters) + `batchId << 32 | serial` as 29 decimal digits
  * + 3 check digits over those 29 (prime 997; the code has its own check character).
  *
  * A QR encoder puts the first 24 characters in alphanumeric mode and the 32 digits in numeric mode:
@@ -93,6 +93,13 @@ export function decodeSecretPayload(text: string): SecretPayload {
       position: 1,
       shortMessage: "this is not a CardProof redemption QR code",
       details: "scan the QR code under the card's scratch panel, or type the code printed there",
+    });
+  }
+  if (payload.startsWith("CPS1")) {
+    throw new InvalidCardPayloadError({
+      reason: "version",
+      shortMessage: "this redemption QR code was printed for CardProof v1 (CPS1), which registry v2 cannot redeem",
+      details: "the card is a CardProof v1 card: do not accept it; ask its issuer to replace it",
     });
   }
   if (!payload.startsWith(SECRET_PAYLOAD_PREFIX)) {

@@ -69,7 +69,7 @@ export function toProvenanceEvent(eventName: string, args: Record<string, unknow
         ...base,
         serial: num(args.serial),
         redeemer: args.redeemer as Address,
-        codeHash: args.codeHash as Hex,
+        cardKey: args.cardKey as Address,
       };
     case "RedeemerSet":
       return { kind: "RedeemerSet", ...base, redeemer: args.redeemer as Address, allowed: args.allowed as boolean };

@@ -21,6 +21,8 @@ export const voucherRegistryAbi = [
   },
   { inputs: [], name: "EnforcedPause", type: "error" },
   { inputs: [], name: "ExpectedPause", type: "error" },
+  { inputs: [], name: "InvalidShortString", type: "error" },
+  { inputs: [{ internalType: "string", name: "str", type: "string" }], name: "StringTooLong", type: "error" },
   {
     inputs: [
       { internalType: "uint64", name: "batchId", type: "uint64" },
@@ -66,6 +68,14 @@ export const voucherRegistryAbi = [
       { internalType: "uint256", name: "now", type: "uint256" },
     ],
     name: "VoucherRegistryExpiryInPast",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint64", name: "batchId", type: "uint64" },
+      { internalType: "uint32", name: "serial", type: "uint32" },
+    ],
+    name: "VoucherRegistryInvalidCardSignature",
     type: "error",
   },
   {
@@ -116,10 +126,28 @@ export const voucherRegistryAbi = [
   },
   {
     inputs: [
+      { internalType: "uint24", name: "issuerId", type: "uint24" },
+      { internalType: "address", name: "account", type: "address" },
+    ],
+    name: "VoucherRegistryIssuerInactive",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint64", name: "batchId", type: "uint64" },
       { internalType: "uint32", name: "runStart", type: "uint32" },
     ],
     name: "VoucherRegistryLotAlreadyActivated",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint64", name: "batchId", type: "uint64" },
+      { internalType: "uint32", name: "start", type: "uint32" },
+      { internalType: "uint32", name: "hint", type: "uint32" },
+      { internalType: "uint32", name: "runEnd", type: "uint32" },
+    ],
+    name: "VoucherRegistryLotHintMismatch",
     type: "error",
   },
   {
@@ -136,10 +164,9 @@ export const voucherRegistryAbi = [
       { internalType: "uint64", name: "batchId", type: "uint64" },
       { internalType: "uint32", name: "start", type: "uint32" },
       { internalType: "uint32", name: "end", type: "uint32" },
-      { internalType: "uint32", name: "runStart", type: "uint32" },
-      { internalType: "uint32", name: "runEnd", type: "uint32" },
+      { internalType: "uint32", name: "count", type: "uint32" },
     ],
-    name: "VoucherRegistryLotOutsideRun",
+    name: "VoucherRegistryLotOutOfRange",
     type: "error",
   },
   {
@@ -210,6 +237,11 @@ export const voucherRegistryAbi = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "uint24", name: "issuerId", type: "uint24" }],
+    name: "VoucherRegistryUnknownIssuer",
+    type: "error",
+  },
+  {
     inputs: [
       { internalType: "uint64", name: "batchId", type: "uint64" },
       { internalType: "uint32", name: "serial", type: "uint32" },
@@ -266,6 +298,17 @@ export const voucherRegistryAbi = [
       },
     ],
     name: "BatchIssued",
+    type: "event",
+  },
+  { anonymous: false, inputs: [], name: "EIP712DomainChanged", type: "event" },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint24", name: "issuerId", type: "uint24" },
+      { indexed: true, internalType: "address", name: "previousAccount", type: "address" },
+      { indexed: true, internalType: "address", name: "newAccount", type: "address" },
+    ],
+    name: "IssuerKeyRotated",
     type: "event",
   },
   {
@@ -380,7 +423,7 @@ export const voucherRegistryAbi = [
       { indexed: true, internalType: "uint64", name: "batchId", type: "uint64" },
       { indexed: true, internalType: "uint32", name: "serial", type: "uint32" },
       { indexed: true, internalType: "address", name: "redeemer", type: "address" },
-      { indexed: false, internalType: "bytes32", name: "codeHash", type: "bytes32" },
+      { indexed: false, internalType: "address", name: "cardKey", type: "address" },
       { indexed: false, internalType: "uint40", name: "seq", type: "uint40" },
       { indexed: false, internalType: "bytes32", name: "head", type: "bytes32" },
     ],
@@ -442,6 +485,21 @@ export const voucherRegistryAbi = [
         name: "",
         type: "tuple",
       },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "eip712Domain",
+    outputs: [
+      { internalType: "bytes1", name: "fields", type: "bytes1" },
+      { internalType: "string", name: "name", type: "string" },
+      { internalType: "string", name: "version", type: "string" },
+      { internalType: "uint256", name: "chainId", type: "uint256" },
+      { internalType: "address", name: "verifyingContract", type: "address" },
+      { internalType: "bytes32", name: "salt", type: "bytes32" },
+      { internalType: "uint256[]", name: "extensions", type: "uint256[]" },
     ],
     stateMutability: "view",
     type: "function",
@@ -594,7 +652,8 @@ export const voucherRegistryAbi = [
       { internalType: "uint64", name: "batchId", type: "uint64" },
       { internalType: "uint32", name: "serial", type: "uint32" },
       { internalType: "uint32", name: "hint", type: "uint32" },
-      { internalType: "bytes", name: "code", type: "bytes" },
+      { internalType: "bytes32", name: "sigR", type: "bytes32" },
+      { internalType: "bytes32", name: "sigVs", type: "bytes32" },
       { internalType: "bytes32[]", name: "proof", type: "bytes32[]" },
     ],
     name: "redeem",
@@ -609,7 +668,8 @@ export const voucherRegistryAbi = [
         components: [
           { internalType: "uint32", name: "serial", type: "uint32" },
           { internalType: "uint32", name: "hint", type: "uint32" },
-          { internalType: "bytes", name: "code", type: "bytes" },
+          { internalType: "bytes32", name: "sigR", type: "bytes32" },
+          { internalType: "bytes32", name: "sigVs", type: "bytes32" },
           { internalType: "bytes32[]", name: "proof", type: "bytes32[]" },
         ],
         internalType: "struct IVoucherRegistry.Redemption[]",
@@ -620,6 +680,17 @@ export const voucherRegistryAbi = [
     name: "redeemMany",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint64", name: "batchId", type: "uint64" },
+      { internalType: "uint32", name: "serial", type: "uint32" },
+      { internalType: "address", name: "redeemer", type: "address" },
+    ],
+    name: "redemptionDigest",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -661,6 +732,16 @@ export const voucherRegistryAbi = [
       { internalType: "address", name: "account", type: "address" },
     ],
     name: "revokeRole",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint24", name: "issuerId", type: "uint24" },
+      { internalType: "address", name: "newAccount", type: "address" },
+    ],
+    name: "rotateIssuerKey",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",

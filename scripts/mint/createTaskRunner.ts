@@ -2,9 +2,10 @@ import type { Address } from "viem";
 
 import { CODE_LENGTH } from "../lib/codeAlphabet.js";
 import { generateCodes } from "../lib/generateCode.js";
-import { hashCodeBytes } from "../lib/hashCode.js";
+import { cardKeyOfPublicKey, createCardSeedHasher, seedToCardSecret } from "../lib/deriveCardKey.js";
 import { createLeafHasher } from "../lib/hashLeaf.js";
 import { hashPair } from "../lib/hashPair.js";
+import { loadPublicKeyDeriver, type PublicKeyBackend } from "./loadPublicKeyDeriver.js";
 
 /** log2 of {@link CARDS_PER_TASK}: the tree levels a task builds above its own leaves. */
 export const TASK_TREE_LEVELS = 14;
@@ -27,8 +28,10 @@ export type PreparationBuffers = {
   count: number;
   /** Canonical codes, 20 ASCII bytes per card. */
   codes: Uint8Array;
-  /** Code hashes, 32 bytes per card. */
-  codeHashes: Uint8Array;
+  /** Card keys (addresses of the code-derived keys, see `deriveCardKey`), 20 bytes per card. */
+  cardKeys: Uint8Array;
+  /** The secp256k1 implementation every thread uses (the one the calling thread could load). */
+  backend: PublicKeyBackend;
   /**
    * `layers[0]`: the leaves (32 bytes per card); `layers[k]`: tree level `k`, for the levels the
    * tasks build (at most {@link TASK_TREE_LEVELS}, and never the root's level of a larger tree).
@@ -37,14 +40,15 @@ export type PreparationBuffers = {
 };
 
 /** One task: a stage over the cards `[start, end)`; `start` is a multiple of {@link CARDS_PER_TASK}. */
-export type PreparationTask = { stage: "codes" | "hashes" | "tree"; start: number; end: number };
+export type PreparationTask = { stage: "codes" | "keys" | "tree"; start: number; end: number };
 
 /**
  * Returns a function that runs {@link PreparationTask}s on `buffers` in the calling thread: what each
  * worker thread does with the tasks it receives, and what `prepareBatch` does itself without workers.
  *
  * - `codes`: fresh codes from the CSPRNG ({@link generateCodes}), written as ASCII;
- * - `hashes`: code hash ({@link hashCodeBytes}) and leaf ({@link createLeafHasher}) of each card;
+ * - `keys`: card key (seed, secret, public key, address: `deriveCardKey`'s steps, with the native
+ *   secp256k1 binding when `backend` is `native`) and leaf ({@link createLeafHasher}) of each card;
  * - `tree`: the levels `1 .. layers.length - 1` above the task's leaves, pairing nodes and promoting
  *   an odd last node exactly as `buildMerkleTree` does.
  *
@@ -54,8 +58,13 @@ export type PreparationTask = { stage: "codes" | "hashes" | "tree"; start: numbe
  * @throws {RangeError} when the batch fields are invalid (at creation) or a task is out of range.
  */
 export function createTaskRunner(buffers: PreparationBuffers): (task: PreparationTask) => void {
-  const { chainId, registry, batchId, count, codes, codeHashes, layers } = buffers;
+  const { chainId, registry, batchId, count, codes, cardKeys, layers } = buffers;
   const hashLeafInto = createLeafHasher({ chainId, registry, batchId });
+  const seedInto = createCardSeedHasher({ chainId, registry, batchId });
+  const publicKeys = loadPublicKeyDeriver(buffers.backend);
+  // Per-card scratch, private to this thread: the secret never reaches a shared buffer.
+  const secret = new Uint8Array(32);
+  const publicKey = new Uint8Array(65);
   const leaves = layers[0]!;
   if (layers.length - 1 > TASK_TREE_LEVELS) {
     throw new RangeError(`tasks build at most ${TASK_TREE_LEVELS} tree levels, got ${layers.length - 1}`);
@@ -77,10 +86,18 @@ export function createTaskRunner(buffers: PreparationBuffers): (task: Preparatio
         const code = fresh[serial - start]!;
         for (let i = 0, at = CODE_LENGTH * serial; i < CODE_LENGTH; i++) codes[at + i] = code.charCodeAt(i);
       }
-    } else if (stage === "hashes") {
-      for (let serial = start; serial < end; serial++) {
-        hashCodeBytes(codeAt(serial), codeHashes, 32 * serial);
-        hashLeafInto(serial, codeHashes.subarray(32 * serial, 32 * serial + 32), leaves, 32 * serial);
+    } else if (stage === "keys") {
+      try {
+        for (let serial = start; serial < end; serial++) {
+          seedInto(serial, codeAt(serial), secret);
+          seedToCardSecret(secret, secret);
+          publicKeys.derive(secret, publicKey);
+          cardKeyOfPublicKey(publicKey, cardKeys, 20 * serial);
+          hashLeafInto(serial, cardKeys.subarray(20 * serial, 20 * serial + 20), leaves, 32 * serial);
+        }
+      } finally {
+        secret.fill(0);
+        charCodes.fill(0);
       }
     } else {
       // Nodes [low, high) of the level below; the last task's range ends at the level's end, where an

@@ -6,6 +6,7 @@ import { encodeBatchManifest, hashBatchManifest } from "../lib/batchManifest.js"
 import { buildMerkleTree, restoreMerkleTree, type MerkleTree } from "../lib/buildMerkleTree.js";
 import { CODE_LENGTH } from "../lib/codeAlphabet.js";
 import { createLeafHasher } from "../lib/hashLeaf.js";
+import { loadPublicKeyDeriver, nativePublicKeyLoadError, type PublicKeyBackend } from "./loadPublicKeyDeriver.js";
 import { createTaskPool } from "./createTaskPool.js";
 import { CARDS_PER_TASK, TASK_TREE_LEVELS, type PreparationBuffers, type PreparationTask } from "./createTaskRunner.js";
 
@@ -24,7 +25,7 @@ export const REGISTRY_MAX_BATCH_CARDS = 2 ** 32 - 1;
 export type BatchPreparationInput = { chainId: bigint; registry: Address; batchId: bigint; count: number };
 
 /** The stages of {@link prepareBatch}, in the order they run. */
-export type PreparationStage = "codes" | "hashes" | "tree" | "manifest";
+export type PreparationStage = "codes" | "keys" | "tree" | "manifest";
 
 /** A batch ready to issue and print; see {@link prepareBatch}. */
 export type PreparedBatch = {
@@ -34,11 +35,13 @@ export type PreparedBatch = {
   count: number;
   /** Canonical codes, flat ASCII, 20 bytes per card (serial i at 20*i). Secret. */
   codes: Uint8Array;
-  /** 32 bytes per card. */
-  codeHashes: Uint8Array;
+  /** Card keys (addresses of the code-derived keys), 20 bytes per card. Public. */
+  cardKeys: Uint8Array;
+  /** The secp256k1 implementation that derived the card keys. */
+  backend: PublicKeyBackend;
   /** The batch's Merkle tree; its `root` is what `issueBatch` commits. */
   tree: MerkleTree;
-  /** encodeBatchManifest bytes (public: code hashes only). */
+  /** encodeBatchManifest bytes (public: card keys only). */
   manifest: Uint8Array;
   /** keccak256 of manifest, what `issueBatch` commits as `manifestHash`. */
   manifestHash: Hex;
@@ -53,7 +56,7 @@ export type PreparedBatch = {
 /** Options of {@link prepareBatch}. */
 export type PrepareBatchOptions = {
   /**
-   * Called at the start and end of each stage and after each 16,384 cards of the `codes`, `hashes`
+   * Called at the start and end of each stage and after each 16,384 cards of the `codes`, `keys`
    * and `tree` stages, with the cards done and the batch's card count (`manifest` reports 0, then
    * the count). Stages do not overlap. An exception thrown here aborts the preparation.
    */
@@ -64,21 +67,33 @@ export type PrepareBatchOptions = {
    * fewer (starting a worker costs more than it saves).
    */
   workers?: number;
+  /**
+   * `"noble"` derives the card keys in pure JS even when the native secp256k1 binding loads
+   * (for comparisons); by default the native binding when available.
+   */
+  backend?: PublicKeyBackend;
+  /**
+   * Told once, in words, when the native secp256k1 binding did not load and minting falls back to
+   * pure JS (about 8 times slower). Default: `process.emitWarning`. Never given any secret.
+   */
+  onWarning?: (message: string) => void;
 };
 
 const MAX_UINT256 = (1n << 256n) - 1n;
 const MAX_WORKERS = 8;
 
 /**
- * Prepares a batch off chain: fresh secret codes from the platform CSPRNG, their code hashes, the
- * leaves and Merkle tree, and the public manifest with its hash, all as the registry and
+ * Prepares a batch off chain: fresh secret codes from the platform CSPRNG, their card keys (one
+ * secp256k1 public-key derivation per card, see `deriveCardKey`), the leaves and Merkle tree, and the public manifest with its hash, all as the registry and
  * `scripts/lib` define them. Nothing is written anywhere: save the codes with `writeCodesFile`.
  *
- * @dev Codes, hashes, leaves and the lower 14 tree levels are computed in 16,384-card tasks spread
+ * @dev Codes, card keys, leaves and the lower 14 tree levels are computed in 16,384-card tasks spread
  *      over worker threads writing into `SharedArrayBuffer`s (see scripts/mint/README.md); the top
  *      levels and the manifest are built here. The returned arrays are ordinary (not shared)
- *      copies, and the shared copy of the codes is zeroed. Measured here (2 cores, 2 workers):
- *      1,000,000 cards in about 8 s and 0.45 GB, see `npm run bench:mint`.
+ *      copies, and the shared copy of the codes is zeroed. Card secrets live only in each thread's
+ *      32-byte scratch buffer, zeroed after each task. The public keys come from libsecp256k1 (npm
+ *      `secp256k1`, native) when it loads, else from `@noble/curves`: see `npm run bench:mint` and
+ *      scripts/mint/README.md for the figures.
  * @throws {RangeError} when `count` is not an integer from 1 to {@link MAX_BATCH_CARDS}, a batch field
  *         is out of its Solidity type's range, or `workers` is not a non-negative integer.
  */
@@ -104,6 +119,14 @@ export async function prepareBatch(
     throw new RangeError(`workers must be a non-negative integer, got ${workers}`);
   }
 
+  const backend = loadPublicKeyDeriver(options.backend ?? "native").backend;
+  if (backend === "noble" && options.backend !== "noble") {
+    const warn = options.onWarning ?? ((message: string) => process.emitWarning(message));
+    warn(
+      `the native secp256k1 binding (npm secp256k1) did not load (${nativePublicKeyLoadError() ?? "unknown reason"}); ` +
+        "deriving card keys in pure JS, about 8 times slower: run npm ci to restore it",
+    );
+  }
   const levels = Math.min(TASK_TREE_LEVELS, treeDepth(count));
   const useShared = workers > 0;
   const allocate = (bytes: number) => new Uint8Array(useShared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
@@ -113,7 +136,8 @@ export async function prepareBatch(
     batchId,
     count,
     codes: allocate(CODE_LENGTH * count),
-    codeHashes: allocate(32 * count),
+    cardKeys: allocate(20 * count),
+    backend,
     layers: Array.from({ length: levels + 1 }, (_, level) => allocate(32 * Math.ceil(count / 2 ** level))),
   };
   const ranges = Array.from({ length: taskCount }, (_, i) => ({
@@ -123,7 +147,7 @@ export async function prepareBatch(
 
   const pool = createTaskPool({ workers: Math.min(workers, taskCount), buffers });
   try {
-    for (const stage of ["codes", "hashes", "tree"] as const) {
+    for (const stage of ["codes", "keys", "tree"] as const) {
       onProgress?.(stage, 0, count);
       let done = 0;
       const tasks: PreparationTask[] = ranges.map((range) => ({ stage, ...range }));
@@ -144,14 +168,14 @@ export async function prepareBatch(
   const own = (array: Uint8Array) => (useShared ? array.slice() : array);
   const codes = own(buffers.codes);
   if (useShared) buffers.codes.fill(0);
-  const codeHashes = own(buffers.codeHashes);
+  const cardKeys = own(buffers.cardKeys);
   const lower = buffers.layers.map(own);
   const top = buildMerkleTree(lower[levels]!);
   const tree = restoreMerkleTree([...lower.slice(0, levels), ...top.layers]);
   onProgress?.("tree", count, count);
 
   onProgress?.("manifest", 0, count);
-  const manifest = encodeBatchManifest({ chainId, registry, batchId, codeHashes });
+  const manifest = encodeBatchManifest({ chainId, registry, batchId, cardKeys });
   const manifestHash = hashBatchManifest(manifest);
   onProgress?.("manifest", count, count);
 
@@ -161,7 +185,8 @@ export async function prepareBatch(
     batchId,
     count,
     codes,
-    codeHashes,
+    cardKeys,
+    backend,
     tree,
     manifest,
     manifestHash,

@@ -1,6 +1,6 @@
 import { cardUrl, encodeCardPayload } from "../lib/cardPayload.js";
 import { formatCode } from "../lib/formatCode.js";
-import { hashCode } from "../lib/hashCode.js";
+import { deriveCardKey } from "../lib/deriveCardKey.js";
 import { encodeSecretPayload } from "../lib/secretPayload.js";
 import { createQrMatrix } from "./createQrMatrix.js";
 import type { QrMatrix } from "./createQrMatrix.js";
@@ -105,13 +105,8 @@ export function layoutCard(card: PrintableCard, { verifierBase }: CardLayoutOpti
     throw new RangeError(`expiresAt ${card.expiresAt} is not a uint32 Unix time`);
   }
   const formattedCode = formatCode(card.code);
-  const payload = encodeCardPayload({
-    chainId: card.chainId,
-    registry: card.registry,
-    batchId: card.batchId,
-    serial: card.serial,
-    codeHash: hashCode(card.code),
-  });
+  const where = { chainId: card.chainId, registry: card.registry, batchId: card.batchId, serial: card.serial };
+  const payload = encodeCardPayload({ ...where, cardKey: deriveCardKey({ ...where, code: card.code }) });
   const url = cardUrl(verifierBase, payload);
   const host = new URL(verifierBase).host;
   const secret = encodeSecretPayload({ code: card.code, batchId: card.batchId, serial: card.serial });

@@ -42,10 +42,15 @@ export const API_ERRORS = {
     status: 422,
     description: "The upload is not UTF-8 JSON, or a manifest field is missing or of the wrong form.",
   },
+  MANIFEST_VERSION_UNSUPPORTED: {
+    status: 422,
+    description:
+      "A version 1 manifest (CardProof v1, code hashes): registry v2 batches commit card keys; upload the version 2 manifest.",
+  },
   MANIFEST_UNKNOWN_FIELD: { status: 422, description: "The manifest has a field the format does not define." },
   MANIFEST_CONTAINS_SECRET: {
     status: 422,
-    description: "A value or key looks like a secret card code; manifests hold code hashes only.",
+    description: "A value or key looks like a secret card code; manifests hold card keys only.",
   },
   MANIFEST_NOT_CANONICAL: {
     status: 422,

@@ -77,8 +77,8 @@ export function createManifestVerifier({
       worker.once("online", () => {
         online = true;
         const message: ManifestJob =
-          job.kind === "verify" ? { ...job, bytes: owned(job.bytes) } : { ...job, codeHashes: owned(job.codeHashes) };
-        const input = message.kind === "verify" ? message.bytes : message.codeHashes;
+          job.kind === "verify" ? { ...job, bytes: owned(job.bytes) } : { ...job, cardKeys: owned(job.cardKeys) };
+        const input = message.kind === "verify" ? message.bytes : message.cardKeys;
         worker.postMessage(message, [input.buffer as ArrayBuffer]);
       });
       worker.once("message", (result: ManifestJobResult) => settle(() => resolve(result)));
@@ -109,12 +109,12 @@ export function createManifestVerifier({
       return (await enqueue({ kind: "verify", bytes, expected })) as ManifestVerdict;
     },
 
-    /** Rebuilds a stored manifest's tree layers from its code hashes. `codeHashes` is handed over. */
+    /** Rebuilds a stored manifest's tree layers from its card keys. `cardKeys` is handed over. */
     async buildLayers(
       batch: { chainId: bigint; registry: Address; batchId: bigint },
-      codeHashes: Uint8Array,
+      cardKeys: Uint8Array,
     ): Promise<Uint8Array[]> {
-      const result = await enqueue({ kind: "build", batch, codeHashes });
+      const result = await enqueue({ kind: "build", batch, cardKeys });
       if (!result.ok) throw new Error("rebuilding a stored manifest's tree failed");
       return result.layers;
     },

@@ -127,6 +127,13 @@ const PARAMS = {
     description: "The issuer's account address",
     schema: { type: "string", pattern: "^0x[0-9a-fA-F]{40}$" },
   },
+  start: {
+    name: "start",
+    in: "query",
+    required: true,
+    description: "First serial of the lot (uint32, below the batch's count)",
+    schema: { type: "string", pattern: "^[0-9]{1,10}$" },
+  },
   limit: {
     name: "limit",
     in: "query",
@@ -245,7 +252,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
       uploadedAt: { ...nullable({ type: "integer" }), description: "Unix seconds" },
       verifiedBlock: { ...nullable({ type: "integer" }), description: "Checkpoint when it was accepted" },
     },
-    "A batch's manifest (serial → code hash), as published to this indexer",
+    "A batch's manifest (serial → card key), as published to this indexer",
   ),
   ChainHead: object(
     {
@@ -285,7 +292,10 @@ const SCHEMAS: Record<string, JsonSchema> = {
     },
     statusCode: integer("IVoucherRegistry.Status value", 1),
     holder: address,
-    hint: integer("Start of the run holding the card: pass it as `hint` to statusOf, transferLot, redeem"),
+    hint: integer(
+      "Start of the run holding the card: pass it as `hint` to statusOf and redeem (lot operations take GET " +
+        "/v1/batches/{batchId}/lots/hint instead)",
+    ),
     run: ref("Run"),
     redeemed: { type: "boolean" },
     activationRequired: { type: "boolean" },
@@ -308,7 +318,10 @@ const SCHEMAS: Record<string, JsonSchema> = {
       to: nullable(address),
       operator: { ...nullable(address), description: "Operator of a transfer or activation; redeemer of a redemption" },
       reason: nullable({ type: "integer" }),
-      codeHash: nullable(hex32),
+      cardKey: {
+        ...nullable(address),
+        description: "The card key a redemption proved (VoucherRedeemed.cardKey); null for other links",
+      },
       head: { ...hex32, description: "Chain head after this link" },
     },
     "One link of the batch's hash chain that touches the card",
@@ -333,8 +346,17 @@ const SCHEMAS: Record<string, JsonSchema> = {
       serial: integer("Serial (the leaf index)"),
       chainId: decimal("Chain id the leaf commits to"),
       registry: address,
-      codeHash: { ...hex32, description: "keccak256('CardProof/code/v1' ‖ code) of the card's secret code" },
-      leaf: { ...hex32, description: "keccak256(keccak256(abi.encode(chainId, registry, batchId, serial, codeHash)))" },
+      cardKey: {
+        ...address,
+        description:
+          "The card key: the address of the secp256k1 key derived from the card's secret code (the code never leaves " +
+          "the card; a redeemer proves it with a signature by this key)",
+      },
+      leaf: {
+        ...hex32,
+        description:
+          "keccak256(keccak256(abi.encode(chainId, registry, batchId, serial, cardKey))), cardKey an address",
+      },
       proof: { type: "array", items: hex32, description: "Sibling hashes, bottom up (OpenZeppelin MerkleProof)" },
       root: { ...hex32, description: "The batch's on-chain merkleRoot" },
       hint: integer("Start of the run holding the card"),
@@ -388,16 +410,17 @@ const SCHEMAS: Record<string, JsonSchema> = {
     type: "object",
     description:
       "The canonical manifest (scripts/lib/batchManifest.ts): exactly these keys in this order, no whitespace, " +
-      "lower-case hex; its keccak256 is the manifestHash committed in issueBatch. 69 bytes per card.",
+      "lower-case hex; its keccak256 is the manifestHash committed in issueBatch. 45 bytes per card. Version 1 " +
+      "manifests (code hashes, CardProof v1) are refused with MANIFEST_VERSION_UNSUPPORTED.",
     properties: {
-      version: { const: 1 },
+      version: { const: 2 },
       chainId: decimal("Chain id"),
       registry: address,
       batchId: decimal("Batch id"),
       count: integer("Cards", 1),
-      codeHashes: { type: "array", items: hex32, description: "Code hash of serial i at index i" },
+      cardKeys: { type: "array", items: address, description: "Card key (lower-case address) of serial i at index i" },
     },
-    required: ["version", "chainId", "registry", "batchId", "count", "codeHashes"],
+    required: ["version", "chainId", "registry", "batchId", "count", "cardKeys"],
     additionalProperties: false,
   },
 };
@@ -518,7 +541,8 @@ export function createOpenApiDocument(): OpenApiDocument {
         "getIssuer",
         "issuers",
         "One issuer",
-        "An issuer's id and profile hash.",
+        "An issuer's id and profile hash, under its current account: after IssuerKeyRotated the id, profile and " +
+          "batches answer under the new account, and the previous one is not an issuer any more (404).",
         [PARAMS.account],
         { ...envelope(ref("Issuer"), "The issuer"), ...v1Errors("INVALID_ADDRESS", "ISSUER_NOT_FOUND") },
       ),
@@ -583,7 +607,7 @@ export function createOpenApiDocument(): OpenApiDocument {
             "Accepted only if the body is the canonical manifest (scripts/lib/batchManifest.ts) of this batch, its " +
             "keccak256 is the manifestHash committed in BatchIssued, and the root of its leaves is the batch's " +
             "merkleRoot. No secret is accepted: a document holding anything that looks like a card code is refused. " +
-            "Size limit: CARDPROOF_API_MANIFEST_MAX_BYTES (default 72 MiB; 69 bytes per card). Verification runs in a " +
+            "Size limit: CARDPROOF_API_MANIFEST_MAX_BYTES (default 72 MiB; 45 bytes per card). Verification runs in a " +
             "worker thread (about 10 s for 1,000,000 cards). Browser uploads need their origin in " +
             "CARDPROOF_API_CORS_ORIGINS.",
           tags: ["batches"],
@@ -609,6 +633,7 @@ export function createOpenApiDocument(): OpenApiDocument {
               "MANIFEST_TOO_LARGE",
               "UNSUPPORTED_MEDIA_TYPE",
               "MANIFEST_INVALID",
+              "MANIFEST_VERSION_UNSUPPORTED",
               "MANIFEST_UNKNOWN_FIELD",
               "MANIFEST_CONTAINS_SECRET",
               "MANIFEST_NOT_CANONICAL",
@@ -620,6 +645,26 @@ export function createOpenApiDocument(): OpenApiDocument {
           },
         },
       },
+      "/v1/batches/{batchId}/lots/hint": get(
+        "getLotHint",
+        "batches",
+        "Hint for a lot operation",
+        "The hint transferLot, activateLot and revokeLot take for a lot starting at `start` (registry v2): 0 when " +
+          "start is 0, else the start of the custody run containing start - 1 (the left neighbour the registry " +
+          "merges with). A lot may span several runs. The registry re-checks the hint.",
+        [PARAMS.batchId, PARAMS.start],
+        {
+          ...envelope(
+            object({
+              batchId: decimal("Batch id"),
+              start: integer("First serial of the lot"),
+              hint: integer("0, or the start of the run containing start - 1"),
+            }),
+            "The hint",
+          ),
+          ...v1Errors("INVALID_BATCH_ID", "INVALID_SERIAL", "BATCH_NOT_FOUND", "CARD_NOT_FOUND"),
+        },
+      ),
       "/v1/batches/{batchId}/cards/{serial}": get(
         "getCard",
         "cards",
@@ -647,7 +692,7 @@ export function createOpenApiDocument(): OpenApiDocument {
         "getCardProof",
         "cards",
         "Card Merkle proof",
-        "Leaf, code hash, proof, root and run hint, from the batch's verified manifest. The first proof of a " +
+        "Leaf, card key, proof, root and run hint, from the batch's verified manifest. The first proof of a " +
           "batch not in memory loads its stored tree. Verify with MerkleProof against the on-chain root.",
         [PARAMS.batchId, PARAMS.serial],
         {

@@ -7,15 +7,18 @@ import type { BatchView } from "../store/createStoreReader.js";
 import type { ManifestVerifier } from "./createManifestVerifier.js";
 
 /** A card's inclusion proof, as the verifier page re-checks it against the on-chain root. */
-export type CardProof = { codeHash: Hex; leaf: Hex; proof: Hex[]; root: Hex };
+export type CardProof = { cardKey: Address; leaf: Hex; proof: Hex[]; root: Hex };
 
-type Entry = { manifestHash: Hex; merkleRoot: Hex; tree: MerkleTree; codeHashes: Uint8Array; bytes: number };
+/** Bytes of one card key (an address) in a manifest's flat array. */
+const CARD_KEY_BYTES = 20;
+
+type Entry = { manifestHash: Hex; merkleRoot: Hex; tree: MerkleTree; cardKeys: Uint8Array; bytes: number };
 
 /**
- * Serves Merkle proofs from verified manifests. Each batch's tree (code hashes and every layer,
- * 96 bytes per card) is kept in an LRU cache bounded by `maxBytes`; on a miss it is read back from
+ * Serves Merkle proofs from verified manifests. Each batch's tree (card keys and every layer,
+ * 84 bytes per card) is kept in an LRU cache bounded by `maxBytes`; on a miss it is read back from
  * the store, where the upload saved the layers it built (a 1,000,000-card batch: ~100 ms instead
- * of a ~10 s rebuild). If the stored layers are unusable, the tree is rebuilt from the code hashes
+ * of a ~10 s rebuild). If the stored layers are unusable, the tree is rebuilt from the card keys
  * in a worker thread, once however many requests wait for it.
  *
  * @dev An entry is used only while its manifest hash and root are the batch's current ones (a
@@ -55,9 +58,9 @@ export function createProofService({
     }
   }
 
-  function entryOf(batch: BatchView, tree: MerkleTree, codeHashes: Uint8Array): Entry {
-    const bytes = codeHashes.length + tree.layers.reduce((sum, layer) => sum + layer.length, 0);
-    return { manifestHash: batch.manifestHash, merkleRoot: batch.merkleRoot, tree, codeHashes, bytes };
+  function entryOf(batch: BatchView, tree: MerkleTree, cardKeys: Uint8Array): Entry {
+    const bytes = cardKeys.length + tree.layers.reduce((sum, layer) => sum + layer.length, 0);
+    return { manifestHash: batch.manifestHash, merkleRoot: batch.merkleRoot, tree, cardKeys, bytes };
   }
 
   async function load(batch: BatchView, chain: { chainId: bigint; registry: Address }): Promise<Entry | undefined> {
@@ -78,24 +81,24 @@ export function createProofService({
     try {
       const tree = restoreMerkleTree(stored.layers);
       if (tree.root !== batch.merkleRoot || tree.leafCount !== batch.count) throw new Error("stored tree mismatch");
-      const entry = entryOf(batch, tree, stored.codeHashes);
+      const entry = entryOf(batch, tree, stored.cardKeys);
       remember(batch.batchId, entry);
       return entry;
     } catch (error) {
-      logger.warn("stored Merkle tree unusable; rebuilding it from the manifest's code hashes", {
+      logger.warn("stored Merkle tree unusable; rebuilding it from the manifest's card keys", {
         batchId: batch.batchId,
         error,
       });
     }
     const rebuild = verifier
-      .buildLayers({ ...chain, batchId: BigInt(batch.batchId) }, stored.codeHashes)
+      .buildLayers({ ...chain, batchId: BigInt(batch.batchId) }, stored.cardKeys)
       .then((layers) => {
         const tree = restoreMerkleTree(layers);
         if (tree.root !== batch.merkleRoot) {
           logger.error("a verified manifest no longer rebuilds the batch's root", { batchId: batch.batchId });
           return undefined;
         }
-        const entry = entryOf(batch, tree, stored.codeHashes);
+        const entry = entryOf(batch, tree, stored.cardKeys);
         remember(batch.batchId, entry);
         return entry;
       })
@@ -116,18 +119,18 @@ export function createProofService({
     ): Promise<CardProof | undefined> {
       const entry = await load(batch, chain);
       if (entry === undefined) return undefined;
-      const at = 32 * serial;
+      const at = CARD_KEY_BYTES * serial;
       return {
-        codeHash: bytesToHex(entry.codeHashes.subarray(at, at + 32)),
-        leaf: bytesToHex(entry.tree.layers[0]!.subarray(at, at + 32)),
+        cardKey: bytesToHex(entry.cardKeys.subarray(at, at + CARD_KEY_BYTES)) as Address,
+        leaf: bytesToHex(entry.tree.layers[0]!.subarray(32 * serial, 32 * serial + 32)),
         proof: entry.tree.getProof(serial),
         root: entry.tree.root,
       };
     },
 
     /** Keeps the tree a manifest upload just built, so the batch's first proofs need no store read. */
-    remember(batch: BatchView, layers: readonly Uint8Array[], codeHashes: Uint8Array) {
-      remember(batch.batchId, entryOf(batch, restoreMerkleTree(layers), codeHashes));
+    remember(batch: BatchView, layers: readonly Uint8Array[], cardKeys: Uint8Array) {
+      remember(batch.batchId, entryOf(batch, restoreMerkleTree(layers), cardKeys));
     },
 
     /** Batches and bytes held in memory. */

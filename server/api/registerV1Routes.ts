@@ -33,6 +33,7 @@ export type ApiStore = Pick<
   | "getBatch"
   | "listBatches"
   | "findRun"
+  | "findLotHint"
   | "getCardState"
   | "getCardHistory"
   | "getOrder"
@@ -275,7 +276,7 @@ export function registerV1Routes(app: Express, ctx: V1Context) {
           verifiedBlock: at.number,
         };
         const saving = performance.now();
-        const saved = manifests.saveManifest({ ...record, codeHashes: verdict.codeHashes, layers: verdict.layers });
+        const saved = manifests.saveManifest({ ...record, cardKeys: verdict.cardKeys, layers: verdict.layers });
         const saveMs = Math.round(performance.now() - saving);
         if (!saved) {
           ctx.uploads.inc({ result: "BATCH_CHANGED" });
@@ -284,7 +285,7 @@ export function registerV1Routes(app: Express, ctx: V1Context) {
             `batch ${batchId} changed on chain while its manifest was verified (a reorg); check the batch and upload again`,
           );
         }
-        proofs.remember(batch, verdict.layers, verdict.codeHashes);
+        proofs.remember(batch, verdict.layers, verdict.cardKeys);
         ctx.uploads.inc({ result: "verified" });
         logger.info("manifest verified and stored", {
           batchId,
@@ -330,6 +331,23 @@ export function registerV1Routes(app: Express, ctx: V1Context) {
     });
   }
 
+  route("/v1/batches/:batchId/lots/hint", {
+    get: (req, res) => {
+      const query = readQuery(req.query, ["start"]);
+      if (query.start === undefined) {
+        throw new ApiError("INVALID_QUERY", "start is required: the first serial of the lot");
+      }
+      const start = parseSerial(query.start);
+      const at = snapshot();
+      const batch = batchOf(req);
+      if (start >= batch.count) cardNotFound(batch);
+      const hint = store.findLotHint(batch.batchId, start);
+      if (hint === undefined)
+        throw new Error(`mirror has no custody run for serial ${start - 1} of batch ${batch.batchId}`);
+      sendData(res, at, { batchId: batch.batchId, start, hint });
+    },
+  });
+
   route(CARD_STATUS_ROUTE, {
     get: (req, res) => {
       noQuery(req);
@@ -355,7 +373,7 @@ export function registerV1Routes(app: Express, ctx: V1Context) {
         to: event.to,
         operator: event.operator,
         reason: event.reason,
-        codeHash: event.codeHash,
+        cardKey: event.cardKey,
         head: event.head,
       }));
       sendData(res, at, { batchId: batch.batchId, serial, events });
@@ -394,7 +412,7 @@ export function registerV1Routes(app: Express, ctx: V1Context) {
         serial,
         chainId: identity.chainId,
         registry: identity.registry,
-        codeHash: proof.codeHash,
+        cardKey: proof.cardKey,
         leaf: proof.leaf,
         proof: proof.proof,
         root: proof.root,
@@ -517,7 +535,7 @@ function noQuery(req: Request): void {
 function tooLarge(max: number): ApiError {
   return new ApiError(
     "MANIFEST_TOO_LARGE",
-    `the upload exceeds ${max} bytes (CARDPROOF_API_MANIFEST_MAX_BYTES); a canonical manifest takes 69 bytes per card`,
+    `the upload exceeds ${max} bytes (CARDPROOF_API_MANIFEST_MAX_BYTES); a canonical manifest takes 45 bytes per card`,
     { Connection: "close" },
   );
 }

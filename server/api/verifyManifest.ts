@@ -21,7 +21,7 @@ export type ExpectedManifest = {
 
 /** The outcome of {@link verifyManifest}: the manifest and its tree, or why it was refused. */
 export type ManifestVerdict =
-  | { ok: true; codeHashes: Uint8Array; layers: Uint8Array[]; byteLength: number }
+  | { ok: true; cardKeys: Uint8Array; layers: Uint8Array[]; byteLength: number }
   | { ok: false; code: ApiErrorCode; message: string };
 
 const REASON_CODES: Record<InvalidBatchManifestReason, ApiErrorCode> = {
@@ -32,11 +32,18 @@ const REASON_CODES: Record<InvalidBatchManifestReason, ApiErrorCode> = {
   "not-canonical": "MANIFEST_NOT_CANONICAL",
 };
 
+/** Bytes of one card key in the flat array a manifest decodes to. */
+const CARD_KEY_BYTES = 20;
+
+/** A document that starts as a version 1 manifest (CardProof v1: code hashes), whitespace allowed. */
+const VERSION_1_START = /^\s*\{\s*"version"\s*:\s*1\s*[,}]/;
+
 /**
- * Checks an uploaded manifest against its batch, in this order: it is a canonical manifest
- * document with no secret in it (`decodeBatchManifest`), it names the batch's chain, registry,
+ * Checks an uploaded manifest against its batch, in this order: it is a canonical version 2
+ * manifest document with no secret in it (`decodeBatchManifest`; a version 1 manifest, made for a
+ * registry v1, is refused as `MANIFEST_VERSION_UNSUPPORTED`), it names the batch's chain, registry,
  * batch id and card count, its Keccak-256 is the committed `manifestHash`, and the root of the
- * tree over its leaves is the batch's `merkleRoot`. Returns the code hashes and the tree's layers.
+ * tree over its leaves is the batch's `merkleRoot`. Returns the card keys and the tree's layers.
  *
  * @dev CPU-bound (a 1,000,000-card manifest takes about 10 s, most of it hashing leaves): the API
  * runs it in a worker thread. Messages name fields and public values only, never the document's
@@ -48,6 +55,15 @@ export function verifyManifest(bytes: Uint8Array, expected: ExpectedManifest): M
     manifest = decodeBatchManifest(bytes);
   } catch (error) {
     if (!(error instanceof InvalidBatchManifestError)) throw error;
+    if (error.reason !== "secret" && VERSION_1_START.test(new TextDecoder().decode(bytes.subarray(0, 64)))) {
+      return {
+        ok: false,
+        code: "MANIFEST_VERSION_UNSUPPORTED",
+        message:
+          "this is a version 1 manifest (CardProof v1: code hashes), and this indexer follows a registry v2, whose " +
+          "leaves commit card keys: upload the version 2 manifest (cardKeys) that `cardproof mint` wrote for this batch",
+      };
+    }
     return { ok: false, code: REASON_CODES[error.reason], message: `${error.shortMessage}: ${error.details}` };
   }
 
@@ -83,7 +99,7 @@ export function verifyManifest(bytes: Uint8Array, expected: ExpectedManifest): M
     };
   }
 
-  const tree = buildBatchTree(expected, manifest.codeHashes);
+  const tree = buildBatchTree(expected, manifest.cardKeys);
   if (tree.root !== expected.merkleRoot.toLowerCase()) {
     return {
       ok: false,
@@ -94,22 +110,22 @@ export function verifyManifest(bytes: Uint8Array, expected: ExpectedManifest): M
         "proof can be served from it",
     };
   }
-  return { ok: true, codeHashes: manifest.codeHashes, layers: [...tree.layers], byteLength: bytes.length };
+  return { ok: true, cardKeys: manifest.cardKeys, layers: [...tree.layers], byteLength: bytes.length };
 }
 
 /**
- * The batch's Merkle tree from its code hashes (flat, 32 bytes per serial): leaves with
+ * The batch's Merkle tree from its card keys (flat, 20 bytes per serial): leaves with
  * `createLeafHasher`, tree with `buildMerkleTree` (scripts/lib).
  */
 export function buildBatchTree(
   batch: { chainId: bigint; registry: Address; batchId: bigint },
-  codeHashes: Uint8Array,
+  cardKeys: Uint8Array,
 ): ReturnType<typeof buildMerkleTree> {
   const hashLeaf = createLeafHasher({ chainId: batch.chainId, registry: batch.registry, batchId: batch.batchId });
-  const count = codeHashes.length / 32;
-  const leaves = new Uint8Array(codeHashes.length);
+  const count = cardKeys.length / CARD_KEY_BYTES;
+  const leaves = new Uint8Array(32 * count);
   for (let serial = 0; serial < count; serial++) {
-    hashLeaf(serial, codeHashes.subarray(32 * serial, 32 * serial + 32), leaves, 32 * serial);
+    hashLeaf(serial, cardKeys.subarray(CARD_KEY_BYTES * serial, CARD_KEY_BYTES * (serial + 1)), leaves, 32 * serial);
   }
   return buildMerkleTree(leaves);
 }

@@ -56,7 +56,7 @@ export type IndexerConfig = {
    * IP is the TCP peer). Set it to the number of proxies, or rate limits apply to the proxy.
    */
   apiTrustProxy: number;
-  /** Largest manifest upload accepted, in bytes (a 1,000,000-card manifest is 69,000,2xx bytes). */
+  /** Largest manifest upload accepted, in bytes (a 1,000,000-card manifest is about 45,000,000 bytes). */
   apiManifestMaxBytes: number;
   /** Memory for Merkle trees kept for proofs, in MiB (a 1,000,000-card batch takes 96 MiB). */
   apiProofCacheMb: number;

@@ -22,8 +22,8 @@ export type ManifestRecord = {
 
 /** What `saveManifest` stores: the verified manifest and the tree built from it. */
 export type VerifiedManifest = Omit<ManifestRecord, "status"> & {
-  /** `32 * count` bytes, serial `i` at `32 * i`. */
-  codeHashes: Uint8Array;
+  /** The card keys: `20 * count` bytes, serial `i` at `20 * i`. */
+  cardKeys: Uint8Array;
   /** The Merkle tree's layers, leaves first (`MerkleTree.layers`). */
   layers: readonly Uint8Array[];
 };
@@ -31,7 +31,7 @@ export type VerifiedManifest = Omit<ManifestRecord, "status"> & {
 type Raw = Record<string, unknown>;
 
 /**
- * Batch manifests published through the API (schema v2): their records, code hashes and trees.
+ * Batch manifests published through the API (schemas v2 and v5): their records, card keys and trees.
  * The only store writes the API makes.
  *
  * @dev A manifest is served only while it matches its batch: the status is computed against the
@@ -45,17 +45,17 @@ export function createManifestStore(db: Database) {
       `SELECT m.*, (b.manifest_hash = m.manifest_hash AND b.merkle_root = m.merkle_root AND b.count = m.count) AS current
        FROM manifests m LEFT JOIN batches b ON b.batch_id = m.batch_id WHERE m.batch_id = ?`,
     ),
-    codeHashes: db.prepare("SELECT code_hashes FROM manifest_code_hashes WHERE batch_id = ?"),
+    cardKeys: db.prepare("SELECT card_keys FROM manifest_card_keys WHERE batch_id = ?"),
     layers: db.prepare("SELECT level, nodes FROM manifest_tree_layers WHERE batch_id = ? ORDER BY level"),
     batch: db.prepare("SELECT manifest_hash, merkle_root, count FROM batches WHERE batch_id = ?"),
     deleteRecord: db.prepare("DELETE FROM manifests WHERE batch_id = ?"),
-    deleteCodeHashes: db.prepare("DELETE FROM manifest_code_hashes WHERE batch_id = ?"),
+    deleteCardKeys: db.prepare("DELETE FROM manifest_card_keys WHERE batch_id = ?"),
     deleteLayers: db.prepare("DELETE FROM manifest_tree_layers WHERE batch_id = ?"),
     insertRecord: db.prepare(
       `INSERT INTO manifests (batch_id, manifest_hash, merkle_root, count, byte_length, status, uploaded_at, verified_block)
        VALUES (@batchId, @manifestHash, @merkleRoot, @count, @byteLength, 'verified', @uploadedAt, @verifiedBlock)`,
     ),
-    insertCodeHashes: db.prepare("INSERT INTO manifest_code_hashes (batch_id, code_hashes) VALUES (?, ?)"),
+    insertCardKeys: db.prepare("INSERT INTO manifest_card_keys (batch_id, card_keys) VALUES (?, ?)"),
     insertLayer: db.prepare("INSERT INTO manifest_tree_layers (batch_id, level, nodes) VALUES (?, ?, ?)"),
   };
 
@@ -69,7 +69,7 @@ export function createManifestStore(db: Database) {
     ) {
       return false;
     }
-    for (const remove of [q.deleteRecord, q.deleteCodeHashes, q.deleteLayers]) remove.run(manifest.batchId);
+    for (const remove of [q.deleteRecord, q.deleteCardKeys, q.deleteLayers]) remove.run(manifest.batchId);
     q.insertRecord.run({
       batchId: manifest.batchId,
       manifestHash: manifest.manifestHash,
@@ -79,7 +79,7 @@ export function createManifestStore(db: Database) {
       uploadedAt: manifest.uploadedAt,
       verifiedBlock: manifest.verifiedBlock,
     });
-    q.insertCodeHashes.run(manifest.batchId, asBuffer(manifest.codeHashes));
+    q.insertCardKeys.run(manifest.batchId, asBuffer(manifest.cardKeys));
     manifest.layers.forEach((layer, level) => q.insertLayer.run(manifest.batchId, level, asBuffer(layer)));
     return true;
   });
@@ -104,18 +104,16 @@ export function createManifestStore(db: Database) {
     getManifest,
 
     /**
-     * A verified manifest's code hashes and tree layers (reads `~96` bytes per card), or undefined
+     * A verified manifest's card keys and tree layers (reads `~84` bytes per card), or undefined
      * when the batch has no manifest that still matches it.
      */
-    loadManifest(
-      batchId: string,
-    ): { record: ManifestRecord; codeHashes: Uint8Array; layers: Uint8Array[] } | undefined {
+    loadManifest(batchId: string): { record: ManifestRecord; cardKeys: Uint8Array; layers: Uint8Array[] } | undefined {
       const record = getManifest(batchId);
       if (record === undefined || record.status !== "verified") return undefined;
-      const codeHashes = (q.codeHashes.get(batchId) as { code_hashes: Buffer } | undefined)?.code_hashes;
+      const cardKeys = (q.cardKeys.get(batchId) as { card_keys: Buffer } | undefined)?.card_keys;
       const layers = (q.layers.all(batchId) as { level: number; nodes: Buffer }[]).map((row) => row.nodes);
-      if (codeHashes === undefined || layers.length === 0) return undefined;
-      return { record, codeHashes, layers };
+      if (cardKeys === undefined || layers.length === 0) return undefined;
+      return { record, cardKeys, layers };
     },
 
     /**

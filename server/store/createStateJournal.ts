@@ -112,13 +112,18 @@ export function createStateJournal(db: Database) {
     insertUndo.run(journalBlock, table, JSON.stringify(key), old === undefined ? null : JSON.stringify(old));
   }
 
-  function flush() {
+  function writeCached() {
     for (const [table, pending] of cache) {
       for (const { key, row } of pending.values()) {
         if (row === null) statementsOf(table).remove.run(key);
         else write(table, row);
       }
     }
+    cache.clear();
+  }
+
+  function flush() {
+    writeCached();
     discard();
   }
 
@@ -157,6 +162,12 @@ export function createStateJournal(db: Database) {
 
     /** Writes the pending rows of the cached tables; must run before the transaction commits. */
     flush,
+
+    /**
+     * Writes the pending rows of the cached tables now, keeping the journal's block: for the rare
+     * derivation that must read a cached table by SQL (an issuer's batches when its key rotates).
+     */
+    writeCached,
 
     /** Forgets the pending rows (the transaction is being rolled back). */
     discard,

@@ -8,7 +8,7 @@ import { createProvenanceTracker } from "./createProvenanceTracker.js";
 import { createStateJournal } from "./createStateJournal.js";
 import { createStoreReader } from "./createStoreReader.js";
 import { deriveEscrowLog } from "./deriveEscrowLog.js";
-import { deriveRegistryLog, type RunRow } from "./deriveRegistryLog.js";
+import { deriveRegistryLog, type BatchRow, type RunRow } from "./deriveRegistryLog.js";
 import { RollbackBelowFinalizedError } from "./RollbackBelowFinalizedError.js";
 import { DERIVED_TABLES, EVENT_TABLES } from "./schemaV1.js";
 import type { BlockHeader, StoredLog } from "./StoredLog.js";
@@ -97,6 +97,13 @@ export function createStore({ db, logger }: { db: Database; logger: Logger }) {
     runContaining: db.prepare(
       "SELECT * FROM runs WHERE batch_id = ? AND start_serial <= ? ORDER BY start_serial DESC LIMIT 1",
     ),
+    runsStartingIn: db.prepare(
+      "SELECT * FROM runs WHERE batch_id = ? AND start_serial >= ? AND start_serial < ? ORDER BY start_serial",
+    ),
+    // Batch ids are issuerId << 32 | number (below 2^56, so the integer cast is exact).
+    batchesOfIssuer: db.prepare(
+      "SELECT * FROM batches WHERE CAST(batch_id AS INTEGER) >= ? AND CAST(batch_id AS INTEGER) < ? ORDER BY CAST(batch_id AS INTEGER)",
+    ),
     logsAfter: db.prepare(
       `SELECT * FROM raw_logs WHERE (block_number, log_index) > (?, ?) ORDER BY block_number, log_index LIMIT 2000`,
     ),
@@ -117,6 +124,9 @@ export function createStore({ db, logger }: { db: Database; logger: Logger }) {
     events,
     logger,
     runContaining: (batchId: string, serial: number) => q.runContaining.get(batchId, serial) as RunRow | undefined,
+    runsStartingIn: (batchId: string, from: number, to: number) => q.runsStartingIn.all(batchId, from, to) as RunRow[],
+    batchesOfIssuer: (issuerId: number) =>
+      q.batchesOfIssuer.all(BigInt(issuerId) << 32n, BigInt(issuerId + 1) << 32n) as BatchRow[],
   };
 
   function derive(state: SyncStateRow, log: StoredLog) {

@@ -51,7 +51,8 @@ export type CardEventView = {
   /** Operator of a transfer or activation, redeemer of a redemption. */
   operator: Address | null;
   reason: number | null;
-  codeHash: Hex | null;
+  /** The card key a redemption proved (`VoucherRedeemed.cardKey`), null for other links. */
+  cardKey: Address | null;
   head: Hex;
 };
 
@@ -300,6 +301,18 @@ export function createStoreReader(db: Database) {
       return toRun(row);
     },
 
+    /**
+     * The hint a lot operation on `[start, …)` takes (registry v2): 0 when `start` is 0, else the
+     * start of the run containing `start - 1`, the left neighbour the registry merges with.
+     * Undefined when `start - 1` is past the batch.
+     */
+    findLotHint(batchId: bigint | string, start: number): number | undefined {
+      if (start === 0) return 0;
+      const row = q.run.get(id(batchId), start - 1) as Raw | undefined;
+      if (row === undefined || (row.end_serial as number) <= start - 1) return undefined;
+      return row.start_serial as number;
+    },
+
     /** Every custody run of a batch, in serial order. */
     listRuns(batchId: bigint | string): RunView[] {
       return (q.runs.all(id(batchId)) as Raw[]).map(toRun);
@@ -320,7 +333,7 @@ export function createStoreReader(db: Database) {
         to: row.to_account as Address | null,
         operator: row.operator as Address | null,
         reason: row.reason as number | null,
-        codeHash: row.code_hash as Hex | null,
+        cardKey: row.card_key as Address | null,
         head: row.head as Hex,
       }));
     },

@@ -1,16 +1,29 @@
 /**
- * Version 5 of the schema: escrow v2. Orders carry what they ask of the cards (minimum validity,
- * whether activated cards are accepted), their dispute deadline and how many delivered cards the
- * buyer gave back; policies carry their dispute timeout and its rule.
+ * Version 5 of the schema: registry v2 (issue 12). A card's public value is its card key (the
+ * 20-byte address of its code-derived secret) instead of a code hash.
  *
- * Existing rows get the values an escrow v1 order or policy had: no validity asked, activated cards
- * accepted (v1 never checked), no dispute deadline, nothing returned.
+ * - `redemptions.code_hash` and `batch_events.code_hash` become `card_key` (lower-case address of
+ *   `VoucherRedeemed`);
+ * - manifests hold card keys: `manifest_card_keys` (one BLOB of `20 * count` bytes, serial `i` at
+ *   `20 i`) replaces `manifest_code_hashes`. Manifests of version 1 describe code-hash leaves, which
+ *   no v2 registry commits to, so the stored ones (and their trees) are dropped: an issuer uploads
+ *   the batch's version 2 manifest again.
+ *
+ * @dev A v4 database mirrors a registry v1, and a registry v2 is a new deployment (another
+ * address), so the migrated file cannot be reused as is: the sync engine's identity check stops
+ * with `ChainMismatchError` ("registry … in the database, … configured") and says to start once
+ * with `--reset` (or delete the file), which resyncs from the chain. The migration itself only
+ * renames and replaces, so it cannot fail on any v4 file, and an empty v4 file simply becomes v5.
  */
 export const SCHEMA_V5 = `
-ALTER TABLE orders ADD COLUMN min_validity INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE orders ADD COLUMN accept_activated INTEGER NOT NULL DEFAULT 1;
-ALTER TABLE orders ADD COLUMN dispute_deadline INTEGER;
-ALTER TABLE orders ADD COLUMN returned INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE policies ADD COLUMN dispute_timeout INTEGER;
-ALTER TABLE policies ADD COLUMN timeout_buyer_share_bps INTEGER;
+ALTER TABLE redemptions RENAME COLUMN code_hash TO card_key;
+ALTER TABLE batch_events RENAME COLUMN code_hash TO card_key;
+
+DROP TABLE manifest_code_hashes;
+CREATE TABLE manifest_card_keys (
+  batch_id TEXT NOT NULL UNIQUE,
+  card_keys BLOB NOT NULL
+);
+DELETE FROM manifests;
+DELETE FROM manifest_tree_layers;
 `;

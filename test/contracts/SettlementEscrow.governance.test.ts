@@ -255,7 +255,7 @@ describe("SettlementEscrow: governance", function () {
         .to.emit(escrow, "OrderConfirmed")
         .withArgs(confirmed.orderId, OLD_POLICY_SPLIT.net, OLD_POLICY_SPLIT.platform, OLD_POLICY_SPLIT.fund);
 
-      await escrow.connect(supplier).fulfill(resolved.order, 10, 10);
+      await escrow.connect(supplier).fulfill(resolved.order, 10, await f.lotHint(10));
       await escrow.connect(buyer).dispute(resolved.order, ethers.ZeroHash);
       await expect(escrow.connect(newArbiter).resolve(resolved.order, 0))
         .to.be.revertedWithCustomError(escrow, "SettlementEscrowNotArbiter")
@@ -455,8 +455,8 @@ describe("SettlementEscrow: governance", function () {
       await escrow.connect(pauser).pause();
 
       await escrow.connect(supplier).fulfill(confirmed.order, 0, 0);
-      await escrow.connect(supplier).fulfill(released.order, 10, 10);
-      await escrow.connect(supplier).fulfill(resolved.order, 20, 20);
+      await escrow.connect(supplier).fulfill(released.order, 10, await f.lotHint(10));
+      await escrow.connect(supplier).fulfill(resolved.order, 20, await f.lotHint(20));
       await escrow.connect(buyer).confirm(confirmed.order);
       await escrow.connect(buyer).dispute(resolved.order, ethers.ZeroHash);
       await escrow.connect(arbiter).resolve(resolved.order, 5_000);

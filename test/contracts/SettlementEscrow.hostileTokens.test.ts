@@ -101,7 +101,7 @@ describe("SettlementEscrow: hostile tokens", function () {
   /** Opens `order` as its buyer, has the supplier deliver cards `[start, start + quantity)` and returns the order's id. */
   async function openAndFulfil(f: Fixture, order: OrderTerms, buyer: HardhatEthersSigner, start: number) {
     await f.escrow.connect(buyer).open(order);
-    await f.escrow.connect(f.supplier).fulfill(order, start, start);
+    await f.escrow.connect(f.supplier).fulfill(order, start, await f.lotHint(start));
     return f.escrow.orderIdOf(order);
   }
 

@@ -56,17 +56,21 @@ describe("SettlementEscrow: what an order buys", function () {
         .withArgs(orderId, 19);
       // One card later the lot [20, 30) starts right after the activated run and is clean.
       await f.escrow.connect(f.supplier).fulfill(order, 20, await f.lotHint(20));
-      expect((await f.registry.statusOf(f.batch.batchId, 20, await f.lotHint(20)))[0]).to.equal(Status.Active);
+      expect((await f.registry.lookupStatus(f.batch.batchId, 20)).status).to.equal(Status.Active);
     });
 
-    it("delivers activated cards when the order accepts them, and they stay activated", async function () {
+    it("delivers activated cards when the order accepts them, across runs, and they stay activated", async function () {
       const f = await networkHelpers.loadFixture(escrowFixture);
       const { order, orderId } = await openOrder(f, { acceptActivated: true });
-      await f.activateCards(0, 10);
-      await f.escrow.connect(f.supplier).fulfill(order, 0, await f.lotHint(0));
+      // Cards 12-14 activated: the lot [10, 20) spans three runs.
+      await f.activateCards(12, 15);
+      await f.escrow.connect(f.supplier).fulfill(order, 10, await f.lotHint(10));
       expect((await f.escrow.orderStateOf(orderId)).status).to.equal(OrderStatus.Fulfilled);
-      const run = await f.registry.runAt(f.batch.batchId, 0);
-      expect([run.holder, run.end, run.flags]).to.deep.equal([f.buyer.address, 10n, 1n]);
+      const run = await f.registry.runAt(f.batch.batchId, 12);
+      expect([run.holder, run.end, run.flags]).to.deep.equal([f.buyer.address, 15n, 1n]);
+      for (const serial of [10, 19]) {
+        expect((await f.registry.lookupStatus(f.batch.batchId, serial)).holder).to.equal(f.buyer.address);
+      }
     });
   });
 

@@ -36,8 +36,7 @@ async function openOrder(f: Fixture, overrides: Partial<OrderTerms> = {}) {
 /** Opens an order and has the supplier deliver it from the first serial `start`; returns its release time too. */
 async function fulfilledOrder(f: Fixture, overrides: Partial<OrderTerms> = {}, start = 0) {
   const { order, orderId } = await openOrder(f, overrides);
-  const hint = Number((await f.registry.batchOf(order.batchId)).stockStart);
-  await f.escrow.connect(f.supplier).fulfill(order, start, hint);
+  await f.escrow.connect(f.supplier).fulfill(order, start, await f.lotHint(start));
   const releaseAt = Number((await f.escrow.orderStateOf(orderId)).releaseAt);
   return { order, orderId, releaseAt };
 }

@@ -84,11 +84,21 @@ describe("VoucherRegistry: custody", function () {
       });
       expect(await registry.runStartOf(batchId, 999)).to.equal(160n);
       expect(await registry.runStartOf(batchId, 120)).to.equal(100n);
-      await expect(registry.connect(issuer).transferLot(batchId, issuer.address, retailer.address, 100, 110, 0))
-        .to.be.revertedWithCustomError(registry, "VoucherRegistryLotOutsideRun")
-        .withArgs(batchId, 100, 110, 0, 100);
-      await registry.connect(issuer).transferLot(batchId, issuer.address, retailer.address, 160, 1000, 160);
+      await expect(registry.connect(issuer).transferLot(batchId, issuer.address, retailer.address, 120, 130, 0))
+        .to.be.revertedWithCustomError(registry, "VoucherRegistryLotHintMismatch")
+        .withArgs(batchId, 120, 0, 100);
+      // The lot joins the retailer's run [150, 160) on its left: one run, no stock left.
+      await registry.connect(issuer).transferLot(batchId, issuer.address, retailer.address, 160, 1000, 150);
       expect((await registry.batchOf(batchId)).stockStart).to.equal(1000n);
+      expect(await runOf(registry, batchId, 150)).to.deep.equal({
+        holder: retailer.address,
+        end: 1000,
+        flags: 0,
+        revokeReason: 0,
+      });
+      await expect(registry.runAt(batchId, 160))
+        .to.be.revertedWithCustomError(registry, "VoucherRegistryInvalidHint")
+        .withArgs(batchId, 160);
       await expect(registry.runAt(batchId, 1000))
         .to.be.revertedWithCustomError(registry, "VoucherRegistryInvalidHint")
         .withArgs(batchId, 1000);
@@ -126,7 +136,7 @@ describe("VoucherRegistry: custody", function () {
         flags: 0,
         revokeReason: 0,
       });
-      await registry.connect(distributor).transferLot(batchId, distributor.address, retailer.address, 900, 1000, 900);
+      await registry.connect(distributor).transferLot(batchId, distributor.address, retailer.address, 900, 1000, 0);
       expect(await runOf(registry, batchId, 900)).to.deep.equal({
         holder: retailer.address,
         end: 1000,
@@ -158,7 +168,7 @@ describe("VoucherRegistry: custody", function () {
       await expect(registry.connect(issuer).setApprovalForAll(operator.address, true))
         .to.emit(registry, "ApprovalForAll")
         .withArgs(issuer.address, operator.address, true);
-      await registry.connect(operator).transferLot(batchId, issuer.address, distributor.address, 10, 20, 10);
+      await registry.connect(operator).transferLot(batchId, issuer.address, distributor.address, 10, 20, 0);
       await registry.connect(issuer).setApprovalForAll(operator.address, false);
       expect(await registry.isApprovedOperator(issuer.address, batchId, operator.address)).to.equal(false);
       await expect(registry.connect(operator).transferLot(batchId, issuer.address, distributor.address, 20, 30, 20))
@@ -214,20 +224,25 @@ describe("VoucherRegistry: custody", function () {
         .withArgs(batchId, 5);
     });
 
-    it("rejects a lot that is not inside the hinted run", async function () {
+    it("rejects a hint that does not name the run before the lot, and a lot past the batch", async function () {
       const { registry, issuer, distributor, batchId } = await networkHelpers.loadFixture(fixture);
       await registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 100, 200, 0);
+      // [50, 150) crosses the distributor's run: the walk finds a run the issuer does not hold.
       await expect(registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 50, 150, 0))
-        .to.be.revertedWithCustomError(registry, "VoucherRegistryLotOutsideRun")
-        .withArgs(batchId, 50, 150, 0, 100);
+        .to.be.revertedWithCustomError(registry, "VoucherRegistryLotNotHeld")
+        .withArgs(batchId, 100, distributor.address);
+      // The hint must be the run containing start - 1 (here 0), not the run starting at the lot.
       await expect(
-        registry.connect(distributor).transferLot(batchId, distributor.address, issuer.address, 50, 150, 100),
+        registry.connect(distributor).transferLot(batchId, distributor.address, issuer.address, 100, 150, 100),
       )
-        .to.be.revertedWithCustomError(registry, "VoucherRegistryLotOutsideRun")
-        .withArgs(batchId, 50, 150, 100, 200);
+        .to.be.revertedWithCustomError(registry, "VoucherRegistryLotHintMismatch")
+        .withArgs(batchId, 100, 100, 200);
+      await expect(registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 0, 10, 100))
+        .to.be.revertedWithCustomError(registry, "VoucherRegistryLotHintMismatch")
+        .withArgs(batchId, 0, 100, 200);
       await expect(registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 900, 1001, 200))
-        .to.be.revertedWithCustomError(registry, "VoucherRegistryLotOutsideRun")
-        .withArgs(batchId, 900, 1001, 200, 1000);
+        .to.be.revertedWithCustomError(registry, "VoucherRegistryLotOutOfRange")
+        .withArgs(batchId, 900, 1001, 1000);
     });
 
     it("rejects an unknown batch", async function () {
@@ -421,8 +436,8 @@ describe("VoucherRegistry: custody", function () {
     it("rejects a lot outside the hinted run and an unknown batch", async function () {
       const { registry, issuer, batchId } = await networkHelpers.loadFixture(fixture);
       await expect(registry.connect(issuer).revokeLot(batchId, 990, 1010, 0, STOLEN))
-        .to.be.revertedWithCustomError(registry, "VoucherRegistryLotOutsideRun")
-        .withArgs(batchId, 990, 1010, 0, 1000);
+        .to.be.revertedWithCustomError(registry, "VoucherRegistryLotOutOfRange")
+        .withArgs(batchId, 990, 1010, 1000);
       const unknown = makeBatchId(1, 9);
       await expect(registry.connect(issuer).revokeLot(unknown, 0, 1, 0, STOLEN))
         .to.be.revertedWithCustomError(registry, "VoucherRegistryUnknownBatch")

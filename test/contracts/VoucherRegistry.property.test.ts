@@ -1,19 +1,22 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { stringToHex, zeroAddress, type Address, type Hex } from "viem";
+import { compactSignatureToSignature, recoverAddress, zeroAddress, zeroHash, type Address, type Hex } from "viem";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { ContractTransactionResponse, LogDescription } from "ethers";
 
 import { makeBatchId } from "../../scripts/lib/batchId.js";
+import { deriveCardSecret } from "../../scripts/lib/deriveCardKey.js";
 import { generateCode } from "../../scripts/lib/generateCode.js";
 import { replayProvenance, type ProvenanceEvent } from "../../scripts/lib/provenanceChain.js";
+import { redemptionDigest, signRedemption } from "../../scripts/lib/redemptionTypedData.js";
 import { toProvenanceEvent } from "../../scripts/lib/toProvenanceEvent.js";
 import {
   createCustodyModel,
   Status,
   type Expectation,
   type ModelBatch,
+  type ModelRedemption,
   type ModelRun,
 } from "../helpers/custodyModel.js";
 import type { TestBatch } from "../helpers/makeBatch.js";
@@ -215,14 +218,30 @@ async function playRandomSequence() {
     return inside.length > 0 ? random.pick(inside) : batch.count;
   }
 
-  /** A lot that starts in one run and ends in the next (or past the batch), hinted by the first run. */
+  /**
+   * A lot that starts in one run and ends one or two runs later (or past the batch): valid when
+   * every run it crosses allows the operation, which the model decides.
+   */
   function spanningLot(batch: ModelBatch): { run: ModelRun; start: number; end: number } {
     const index = random.int(batch.runs.length);
     const run = batch.runs[index]!;
-    const next = batch.runs[index + 1];
+    const last = batch.runs[index + 1 + random.int(2)] ?? batch.runs[index + 1];
     const start = random.between(run.start, run.end);
-    const end = next === undefined ? batch.count + 1 + random.int(3) : random.between(next.start + 1, next.end + 1);
+    const end = last === undefined ? batch.count + 1 + random.int(3) : random.between(last.start + 1, last.end + 1);
     return { run, start, end };
+  }
+
+  /** The hint a lot operation at `start` needs (the run containing `start - 1`). */
+  const lotHint = (batch: ModelBatch, start: number) =>
+    start > 0 && start <= batch.count ? model.lotHintOf(batch.batchId, start) : 0;
+
+  /** A hint that is wrong for a lot starting at `start`: another run's start, the lot's own run start, or no run start. */
+  function wrongLotHint(batch: ModelBatch, start: number): number {
+    const right = lotHint(batch, start);
+    const candidates = [...batch.runs.map((r) => r.start), batch.count, random.int(batch.count)].filter(
+      (h) => h !== right,
+    );
+    return random.pick(candidates);
   }
 
   function callerFor(batch: ModelBatch, holder: Address): Address {
@@ -237,7 +256,7 @@ async function playRandomSequence() {
   function transferLot(batch: ModelBatch): Step {
     let run = runWhere(batch, (r) => !r.revoked);
     let [start, end] = lotIn(run);
-    let hint = run.start;
+    let hint = 0;
     let from = run.holder;
     let caller = callerFor(batch, from);
     let to = random.pick(HOLDERS.filter((holder) => holder !== from));
@@ -247,11 +266,9 @@ async function playRandomSequence() {
       : random.pick(["hint", "span", "not-held", "not-operator", "recipient", "revoked", "empty", "unknown"] as const);
     switch (mode) {
       case "hint":
-        hint = wrongHint(batch, run);
         break;
       case "span":
         ({ run, start, end } = spanningLot(batch));
-        hint = run.start;
         from = run.holder;
         caller = from;
         to = random.pick(HOLDERS.filter((holder) => holder !== from));
@@ -269,7 +286,6 @@ async function playRandomSequence() {
       case "revoked":
         run = runWhere(batch, (r) => r.revoked);
         [start, end] = lotIn(run);
-        hint = run.start;
         from = run.holder;
         caller = callerFor(batch, from);
         to = random.pick(HOLDERS.filter((holder) => holder !== from));
@@ -281,6 +297,7 @@ async function playRandomSequence() {
         batchId = UNKNOWN_BATCH;
         break;
     }
+    hint = mode === "hint" ? wrongLotHint(batch, start) : lotHint(batch, start);
     return {
       label: `transferLot(${lotLabel(batchId, start, end, hint)}, ${nameOf(from)} -> ${nameOf(to)}) by ${nameOf(caller)} [${mode}]`,
       batchId,
@@ -293,7 +310,7 @@ async function playRandomSequence() {
   function activateLot(batch: ModelBatch): Step {
     let run = runWhere(batch, (r) => !r.revoked && !r.activated);
     let [start, end] = lotIn(run);
-    let hint = run.start;
+    let hint = 0;
     let caller = callerFor(batch, run.holder);
     let batchId = batch.batchId;
     const mode = random.chance(0.6)
@@ -301,11 +318,9 @@ async function playRandomSequence() {
       : random.pick(["hint", "span", "not-operator", "revoked", "activated", "empty", "unknown"] as const);
     switch (mode) {
       case "hint":
-        hint = wrongHint(batch, run);
         break;
       case "span":
         ({ run, start, end } = spanningLot(batch));
-        hint = run.start;
         caller = run.holder;
         break;
       case "not-operator":
@@ -315,7 +330,6 @@ async function playRandomSequence() {
       case "activated":
         run = runWhere(batch, mode === "revoked" ? (r) => r.revoked : (r) => r.activated && !r.revoked);
         [start, end] = lotIn(run);
-        hint = run.start;
         caller = callerFor(batch, run.holder);
         break;
       case "empty":
@@ -325,6 +339,7 @@ async function playRandomSequence() {
         batchId = UNKNOWN_BATCH;
         break;
     }
+    hint = mode === "hint" ? wrongLotHint(batch, start) : lotHint(batch, start);
     return {
       label: `activateLot(${lotLabel(batchId, start, end, hint)}) by ${nameOf(caller)} [${mode}]`,
       batchId,
@@ -338,7 +353,7 @@ async function playRandomSequence() {
     let run = runWhere(batch, (r) => !r.revoked);
     // Mostly a few cards: stolen stock is a lot, not the whole batch, and frozen cards stay frozen.
     let [start, end] = lotIn(run, random.chance(0.8));
-    let hint = run.start;
+    let hint = 0;
     let caller = ISSUER;
     let reason = random.between(1, 0x1_0000);
     let batchId = batch.batchId;
@@ -355,19 +370,17 @@ async function playRandomSequence() {
       case "revoked":
         run = runWhere(batch, (r) => r.revoked);
         [start, end] = lotIn(run);
-        hint = run.start;
         break;
       case "hint":
-        hint = wrongHint(batch, run);
         break;
       case "span":
         ({ run, start, end } = spanningLot(batch));
-        hint = run.start;
         break;
       case "unknown":
         batchId = UNKNOWN_BATCH;
         break;
     }
+    hint = mode === "hint" ? wrongLotHint(batch, start) : lotHint(batch, start);
     return {
       label: `revokeLot(${lotLabel(batchId, start, end, hint)}, reason ${reason}) by ${nameOf(caller)} [${mode}]`,
       batchId,
@@ -384,10 +397,36 @@ async function playRandomSequence() {
 
   const otherSerial = (batch: ModelBatch, serial: number) => (serial + 1 + random.int(batch.count - 1)) % batch.count;
 
-  type Item = { serial: number; hint: number; code: Hex; proof: Hex[] };
+  type Item = ModelRedemption & { proof: Hex[] };
 
-  /** One card to redeem, valid or broken in one way (`mode`). */
-  function redemptionItem(batch: ModelBatch, mode: string): Item {
+  const SECP256K1_HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+
+  /**
+   * What `ecrecover` (OpenZeppelin's `tryRecover`) yields for a signature and the caller's digest,
+   * recomputed with viem: the signer, or null when the signature is malformed.
+   */
+  async function recoveredKey(batchId: bigint, serial: number, caller: Address, sigR: Hex, sigVs: Hex) {
+    const s = BigInt(sigVs) & ((1n << 255n) - 1n);
+    if (BigInt(sigR) === 0n || s === 0n || s > SECP256K1_HALF_N) return null;
+    const hash = redemptionDigest({
+      chainId: base.chainId,
+      registry: base.registryAddress,
+      batchId,
+      serial,
+      redeemer: caller,
+    });
+    try {
+      return (await recoverAddress({
+        hash,
+        signature: compactSignatureToSignature({ r: sigR, yParityAndS: sigVs }),
+      })) as Address;
+    } catch {
+      return null;
+    }
+  }
+
+  /** One card to redeem by `caller`, valid or broken in one way (`mode`). */
+  async function redemptionItem(batch: ModelBatch, mode: string, caller: Address): Promise<Item> {
     const cards = cardsOf.get(batch.batchId)!;
     const serialWhere = (predicate: (serial: number) => boolean) => {
       const matching = batch.cards.flatMap((_, serial) => (predicate(serial) ? [serial] : []));
@@ -410,29 +449,58 @@ async function playRandomSequence() {
       }
     }
     let hint = model.hintOf(batch.batchId, serial);
-    let { code, proof } = cards.redemptionOf(serial);
+    let { sigR, sigVs, proof } = await cards.redemptionOf(serial, caller);
     if (mode === "hint") hint = wrongHint(batch, model.runOf(batch, serial));
     if (mode === "code") {
       const other = otherSerial(batch, serial);
-      switch (random.int(5)) {
+      switch (random.int(6)) {
         case 0:
-          code = cards.redemptionOf(other).code;
+          // Another card's key.
+          ({ sigR, sigVs } = await cards.signatureOf(serial, caller, other));
           break;
         case 1:
-          proof = cards.redemptionOf(other).proof;
+          proof = cards.proofOf(other);
           break;
         case 2:
-          ({ code, proof } = cards.redemptionOf(other));
+          // This card's key, signing for another redeemer: what a mempool watcher would copy.
+          ({ sigR, sigVs } = await cards.signatureOf(serial, random.pick([STRANGER, GATE, REDEEMER])));
           break;
-        case 3:
-          code = stringToHex(generateCode());
+        case 3: {
+          // A well-formed code that is not this card's.
+          const secret = deriveCardSecret({
+            chainId: base.chainId,
+            registry: base.registryAddress,
+            batchId: batch.batchId,
+            serial,
+            code: generateCode(),
+          });
+          ({ sigR, sigVs } = await signRedemption(secret, {
+            chainId: base.chainId,
+            registry: base.registryAddress,
+            batchId: batch.batchId,
+            serial,
+            redeemer: caller,
+          }));
+          break;
+        }
+        case 4:
+          // Malformed: r = 0 recovers nothing.
+          sigR = zeroHash;
           break;
         default:
-          // Not canonical: what a careless client might send instead of the parsed code.
-          code = stringToHex(cards.codes[serial]!.toLowerCase());
+          // Malformed: a high s (the malleable twin), which OpenZeppelin's ECDSA refuses.
+          sigVs =
+            `0x${((BigInt(sigVs) & (1n << 255n)) | (2n ** 255n - 1n - (BigInt(sigVs) & ((1n << 255n) - 1n)))).toString(16).padStart(64, "0")}` as Hex;
       }
     }
-    return { serial, hint, code, proof };
+    return {
+      serial,
+      hint,
+      sigR,
+      sigVs,
+      proof,
+      recovered: await recoveredKey(batch.batchId, serial, caller, sigR, sigVs),
+    };
   }
 
   const REDEEM_FAULTS = ["redeemed", "revoked", "inactive", "code", "hint"] as const;
@@ -442,32 +510,34 @@ async function playRandomSequence() {
     return allowed.length > 0 ? random.pick(allowed) : REDEEMER;
   }
 
-  function redeem(batch: ModelBatch): Step {
+  async function redeem(batch: ModelBatch): Promise<Step> {
     const mode = random.chance(0.55) ? "valid" : random.pick([...REDEEM_FAULTS, "not-redeemer", "unknown"] as const);
-    const item = redemptionItem(batch, mode);
     const caller = mode === "not-redeemer" ? STRANGER : redeemerCaller(batch);
+    const item = await redemptionItem(batch, mode, caller);
     const batchId = mode === "unknown" ? UNKNOWN_BATCH : batch.batchId;
-    const { serial, hint, code, proof } = item;
+    const { serial, hint, sigR, sigVs, proof } = item;
     return {
       label: `redeem(${batchName(batchId)}, serial ${serial}, hint ${hint}) by ${nameOf(caller)} [${mode}]`,
       batchId,
       serials: [serial, hint],
       expectation: model.redeem({ caller, batchId, items: [item], many: false }),
-      send: () => as(caller).redeem(batchId, serial, hint, code, proof),
+      send: () => as(caller).redeem(batchId, serial, hint, sigR, sigVs, proof),
     };
   }
 
-  function redeemMany(batch: ModelBatch): Step {
+  async function redeemMany(batch: ModelBatch): Promise<Step> {
     const caller = random.chance(0.05) ? STRANGER : redeemerCaller(batch);
     const candidates = redeemable(batch);
     const items: Item[] = [];
     const size = random.chance(0.04) ? 0 : random.between(1, 6);
     for (let i = 0; i < size && candidates.length > 0; i++) {
       const serial = candidates.splice(random.int(candidates.length), 1)[0]!;
+      const signed = await cardsOf.get(batch.batchId)!.redemptionOf(serial, caller);
       items.push({
         serial,
         hint: model.hintOf(batch.batchId, serial),
-        ...cardsOf.get(batch.batchId)!.redemptionOf(serial),
+        ...signed,
+        recovered: await recoveredKey(batch.batchId, serial, caller, signed.sigR, signed.sigVs),
       });
     }
     let mode = "valid";
@@ -475,7 +545,7 @@ async function playRandomSequence() {
       mode = random.pick([...REDEEM_FAULTS, "duplicate"] as const);
       // A duplicate goes anywhere, also before its original; a faulty card replaces a good one.
       if (mode === "duplicate") items.splice(random.int(items.length + 1), 0, { ...random.pick(items) });
-      else items[random.int(items.length)] = redemptionItem(batch, mode);
+      else items[random.int(items.length)] = await redemptionItem(batch, mode, caller);
     }
     if (caller === STRANGER) mode = "not-redeemer";
     return {
@@ -483,7 +553,11 @@ async function playRandomSequence() {
       batchId: batch.batchId,
       serials: items.flatMap((item) => [item.serial, item.hint]),
       expectation: model.redeem({ caller, batchId: batch.batchId, items, many: true }),
-      send: () => as(caller).redeemMany(batch.batchId, items),
+      send: () =>
+        as(caller).redeemMany(
+          batch.batchId,
+          items.map(({ serial, hint, sigR, sigVs, proof }) => ({ serial, hint, sigR, sigVs, proof })),
+        ),
     };
   }
 
@@ -559,7 +633,7 @@ async function playRandomSequence() {
     pause: 1,
   } as const;
 
-  function nextStep(): Step {
+  async function nextStep(): Promise<Step> {
     // A pause lasts a few steps: long enough for calls to hit it, short enough not to stall the sequence.
     if (model.paused && random.chance(0.4)) return pauseOrUnpause();
     const batch = random.pick(modelBatches());
@@ -717,7 +791,7 @@ async function playRandomSequence() {
         history.push(`time -> expiry of the expiring batch (${expiresAt})`);
         await checkAgainstModel(undefined, true);
       }
-      step = nextStep();
+      step = await nextStep();
       await settle(step);
       await checkAgainstModel(step, (index + 1) % FULL_CHECK_EVERY === 0 || index === STEPS - 1);
     } catch (error) {

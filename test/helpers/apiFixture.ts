@@ -105,7 +105,7 @@ export function manifestOf(f: ActivityFixture, batch: TestBatch): Uint8Array {
     chainId: f.chainId,
     registry: f.registryAddress,
     batchId: batch.batchId,
-    codeHashes: batch.codeHashes,
+    cardKeys: batch.cardKeys,
   });
 }
 

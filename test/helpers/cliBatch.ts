@@ -9,7 +9,7 @@ import { makeBatchId } from "../../scripts/lib/batchId.js";
 import { encodeBatchManifest, hashBatchManifest } from "../../scripts/lib/batchManifest.js";
 import { buildMerkleTree } from "../../scripts/lib/buildMerkleTree.js";
 import { generateCodes } from "../../scripts/lib/generateCode.js";
-import { hashCode } from "../../scripts/lib/hashCode.js";
+import { deriveCardKey } from "../../scripts/lib/deriveCardKey.js";
 import { createLeafHasher } from "../../scripts/lib/hashLeaf.js";
 import { voucherRegistryAbi } from "../../scripts/lib/voucherRegistryAbi.js";
 import { HARDHAT_KEYS, type CliChain } from "./cliHarness.js";
@@ -20,7 +20,8 @@ export type CliBatch = {
   count: number;
   /** Canonical secret codes, serial `i` at `i`. */
   codes: string[];
-  codeHashes: Hex[];
+  /** Card keys (lower-case addresses), serial `i` at `i`: what the leaves and the manifest hold. */
+  cardKeys: Address[];
   root: Hex;
   manifestHash: Hex;
   /** The canonical manifest, in the chain's working folder. */
@@ -43,7 +44,7 @@ export type IssueCliBatchOptions = {
 
 /**
  * Issues a small batch directly over the chain's JSON-RPC, signed by the issuer, the way
- * `cardproof batch mint` does it (codes, code hashes, leaves, tree, canonical manifest and its hash
+ * `cardproof batch mint` does it (codes, card keys, leaves, tree, canonical manifest and its hash
  * committed), for tests of the commands that use batches. Reads the registry from the deployment
  * file `cardproof deploy` wrote in the working folder.
  */
@@ -56,12 +57,12 @@ export async function issueCliBatch(chain: CliChain, options: IssueCliBatchOptio
   const { registry } = deployment;
   const batchId = makeBatchId(options.issuerId ?? 1, options.number);
   const codes = generateCodes(options.count);
-  const codeHashes = codes.map((code) => hashCode(code));
+  const cardKeys = codes.map((code, serial) => deriveCardKey({ chainId, registry, batchId, serial, code }));
   const leafOf = createLeafHasher({ chainId, registry, batchId });
   const leaves = new Uint8Array(32 * options.count);
-  codeHashes.forEach((codeHash, serial) => leafOf(serial, Buffer.from(codeHash.slice(2), "hex"), leaves, 32 * serial));
+  cardKeys.forEach((cardKey, serial) => leafOf(serial, Buffer.from(cardKey.slice(2), "hex"), leaves, 32 * serial));
   const tree = buildMerkleTree(leaves);
-  const manifest = encodeBatchManifest({ chainId, registry, batchId, codeHashes });
+  const manifest = encodeBatchManifest({ chainId, registry, batchId, cardKeys });
   const manifestHash = hashBatchManifest(manifest);
 
   const transport = http(chain.rpcUrl);
@@ -98,5 +99,5 @@ export async function issueCliBatch(chain: CliChain, options: IssueCliBatchOptio
   await mkdir(folder, { recursive: true });
   const manifestPath = join(folder, "manifest.json");
   await writeFile(manifestPath, manifest);
-  return { batchId, count: options.count, codes, codeHashes, root: tree.root, manifestHash, manifestPath };
+  return { batchId, count: options.count, codes, cardKeys, root: tree.root, manifestHash, manifestPath };
 }

@@ -1,6 +1,5 @@
-import { concat, keccak256, stringToHex, zeroAddress, type Address, type Hex } from "viem";
+import { zeroAddress, type Address, type Hex } from "viem";
 
-import { CODE_HASH_DOMAIN } from "../../scripts/lib/hashCode.js";
 import { hashLeaf } from "../../scripts/lib/hashLeaf.js";
 import {
   computeNextHead,
@@ -46,8 +45,10 @@ export type ModelBatch = {
   expiresAt: number;
   activationRequired: boolean;
   root: Hex;
-  /** Runs sorted by start; they partition `[0, count)`. Never merged, exactly like the registry. */
+  /** Runs sorted by start; they partition `[0, count)`, merged around each lot operation like the registry's. */
   runs: ModelRun[];
+  /** Start of the issuer's implicit stock: the last run when it is the issuer's, untouched; else `count`. */
+  stockStart: number;
   cards: ModelCard[];
   redeemers: Set<Address>;
   seq: bigint;
@@ -65,10 +66,20 @@ type Failure = Extract<Expectation, { ok: false }>;
 
 const fail = (error: string, ...args: Failure["args"]): Failure => ({ ok: false, error, args });
 
-/** The registry's `VoucherLeaf.codeHash` over raw code bytes (canonical or not). */
-export function codeHashOf(code: Hex): Hex {
-  return keccak256(concat([stringToHex(CODE_HASH_DOMAIN), code]));
-}
+/**
+ * One card to redeem, with what `ecrecover` returns for it: the card key the signature recovers
+ * for the caller's digest, or null for a malformed signature (computed by the test with viem).
+ */
+export type ModelRedemption = {
+  serial: number;
+  hint: number;
+  sigR: Hex;
+  sigVs: Hex;
+  proof: readonly Hex[];
+  recovered: Address | null;
+};
+
+type LotCheck = (run: ModelRun) => Failure | undefined;
 
 /**
  * An in-memory model of a VoucherRegistry, written from `IVoucherRegistry`'s documentation: per
@@ -121,34 +132,84 @@ export function createCustodyModel({ chainId, registry }: CustodyModelOptions) {
     return complete;
   }
 
-  /** `_split`: replaces `[start, end)` of `run` by a run with `properties`. */
-  function split(
+  const sameProperties = (a: ModelRun, b: ModelRun) =>
+    a.holder === b.holder &&
+    a.activated === b.activated &&
+    a.revoked === b.revoked &&
+    a.revokeReason === b.revokeReason;
+
+  /**
+   * The lot checks and rewrite shared by transfer, activation and revocation (`_changeLot`), from
+   * the registry's documentation: the hint names the run containing `start - 1` (0 when `start` is
+   * 0); every run the lot crosses is checked in order; then the region from that run to the run
+   * containing `end` is cut at `start` and `end`, the lot's pieces get `change`, and adjacent
+   * pieces with equal properties merge. A last run of the issuer's, untouched, is its stock.
+   * `firstHolder` is called with the holder of the run containing `start` before the walk.
+   */
+  function changeLot(
     batch: ModelBatch,
-    run: ModelRun,
     start: number,
     end: number,
-    properties: Omit<ModelRun, "start" | "end">,
-  ) {
-    const added: ModelRun[] = [];
-    if (end < run.end) added.push({ ...run, start: end });
-    added.push({ ...properties, start, end });
-    if (run.start < start) run.end = start;
-    else batch.runs.splice(batch.runs.indexOf(run), 1);
-    batch.runs.push(...added);
-    batch.runs.sort((a, b) => a.start - b.start);
-  }
+    hint: number,
+    check: LotCheck,
+    change: (run: ModelRun) => Omit<ModelRun, "start" | "end">,
+    firstHolder?: (holder: Address) => Failure | undefined,
+  ): Failure | undefined {
+    const { batchId, count } = batch;
+    if (start >= end) return fail("VoucherRegistryEmptyLot", batchId, start, end);
+    if (end > count) return fail("VoucherRegistryLotOutOfRange", batchId, start, end, count);
+    const hinted = runAt(batch, hint);
+    if (hinted === undefined) return fail("VoucherRegistryInvalidHint", batchId, hint);
+    if (start === 0 ? hint !== 0 : hint >= start || hinted.end < start) {
+      return fail("VoucherRegistryLotHintMismatch", batchId, start, hint, hinted.end);
+    }
+    const crossed = batch.runs.filter((run) => run.start < end && run.end > start);
+    const holderFailure = firstHolder?.(crossed[0]!.holder);
+    if (holderFailure !== undefined) return holderFailure;
+    for (const run of crossed) {
+      const failure = check(run);
+      if (failure !== undefined) return failure;
+    }
 
-  /** Checks shared by transfer, activation and revocation: `_lotRun`. */
-  function lotRun(batch: ModelBatch, start: number, end: number, hint: number): ModelRun | Failure {
-    if (start >= end) return fail("VoucherRegistryEmptyLot", batch.batchId, start, end);
-    const run = runAt(batch, hint);
-    if (run === undefined) return fail("VoucherRegistryInvalidHint", batch.batchId, hint);
-    if (start < hint || end > run.end)
-      return fail("VoucherRegistryLotOutsideRun", batch.batchId, start, end, hint, run.end);
-    return run;
+    const regionStart = start === 0 ? 0 : hinted.start;
+    const regionEnd = end === count ? count : runOf(batch, end).end;
+    const pieces: ModelRun[] = [];
+    for (const run of batch.runs.filter((r) => r.start >= regionStart && r.end <= regionEnd)) {
+      const cuts = [run.start, start, end, run.end].filter((cut) => cut >= run.start && cut <= run.end);
+      const bounds = [...new Set(cuts)].sort((x, y) => x - y);
+      for (let i = 0; i + 1 < bounds.length; i++) {
+        const piece = { ...run, start: bounds[i]!, end: bounds[i + 1]! };
+        pieces.push(
+          piece.start >= start && piece.end <= end ? { ...change(run), start: piece.start, end: piece.end } : piece,
+        );
+      }
+    }
+    const merged: ModelRun[] = [];
+    for (const piece of pieces) {
+      const last = merged.at(-1);
+      if (last !== undefined && sameProperties(last, piece)) last.end = piece.end;
+      else merged.push(piece);
+    }
+    batch.runs = [...batch.runs.filter((r) => r.end <= regionStart || r.start >= regionEnd), ...merged].sort(
+      (x, y) => x.start - y.start,
+    );
+    if (regionEnd === count) {
+      const last = batch.runs.at(-1)!;
+      const isStock = last.holder === batch.issuer && !last.activated && !last.revoked && last.revokeReason === 0;
+      batch.stockStart = isStock ? last.start : count;
+    }
+    for (let serial = start; serial < end; serial++) {
+      const card = batch.cards[serial]!;
+      const run = runOf(batch, serial);
+      Object.assign(card, {
+        holder: run.holder,
+        activated: run.activated,
+        revoked: run.revoked,
+        revokeReason: run.revokeReason,
+      });
+    }
+    return undefined;
   }
-
-  const isFailure = (value: ModelRun | Failure): value is Failure => "ok" in value;
 
   return {
     batches,
@@ -164,6 +225,11 @@ export function createCustodyModel({ chainId, registry }: CustodyModelOptions) {
     /** The hint an indexer hands out for `serial`: the start of the run containing it. */
     hintOf(batchId: bigint, serial: number): number {
       return runOf(batchOf(batchId), serial).start;
+    },
+
+    /** The hint a lot operation starting at `start` needs: the start of the run containing `start - 1`, or 0. */
+    lotHintOf(batchId: bigint, start: number): number {
+      return start === 0 ? 0 : runOf(batchOf(batchId), start - 1).start;
     },
 
     /** The error `statusOf(batchId, serial, hint)` must revert with, if any (serial in `[0, count)`). */
@@ -207,6 +273,7 @@ export function createCustodyModel({ chainId, registry }: CustodyModelOptions) {
         activationRequired: params.activationRequired,
         root: params.merkleRoot,
         runs: [{ start: 0, end: params.count, holder: caller, activated: false, revoked: false, revokeReason: 0 }],
+        stockStart: 0,
         cards: Array.from({ length: params.count }, () => ({
           holder: caller,
           activated: false,
@@ -249,7 +316,8 @@ export function createCustodyModel({ chainId, registry }: CustodyModelOptions) {
 
     setRedeemer(args: { caller: Address; batchId: bigint; redeemer: Address; allowed: boolean }): Expectation {
       const { caller, batchId, redeemer, allowed } = args;
-      if (paused) return fail("EnforcedPause");
+      // Removing a redeemer only protects, so it works while paused.
+      if (paused && allowed) return fail("EnforcedPause");
       const batch = batches.get(batchId);
       if (batch === undefined) return fail("VoucherRegistryUnknownBatch", batchId);
       if (caller !== batch.issuer) return fail("VoucherRegistryNotBatchIssuer", batchId, caller);
@@ -277,18 +345,25 @@ export function createCustodyModel({ chainId, registry }: CustodyModelOptions) {
       if (paused) return fail("EnforcedPause");
       const batch = batches.get(batchId);
       if (batch === undefined) return fail("VoucherRegistryUnknownBatch", batchId);
-      const run = lotRun(batch, start, end, hint);
-      if (isFailure(run)) return run;
-      if (run.holder !== from) return fail("VoucherRegistryLotNotHeld", batchId, start, run.holder);
+      if (to === zeroAddress || to === from) return fail("VoucherRegistryInvalidRecipient", to);
       if (caller !== from && !isApproved(from, batchId, caller)) {
         return fail("VoucherRegistryNotHolderOrOperator", batchId, from, caller);
       }
-      if (to === zeroAddress || to === from) return fail("VoucherRegistryInvalidRecipient", to);
-      if (run.revoked) return fail("VoucherRegistryLotRevoked", batchId, hint, run.revokeReason);
       if (isExpired(batch)) return fail("VoucherRegistryBatchExpired", batchId, batch.expiresAt);
-
-      split(batch, run, start, end, { holder: to, activated: run.activated, revoked: false, revokeReason: 0 });
-      for (let serial = start; serial < end; serial++) batch.cards[serial]!.holder = to;
+      const failure = changeLot(
+        batch,
+        start,
+        end,
+        hint,
+        (run) =>
+          run.holder !== from
+            ? fail("VoucherRegistryLotNotHeld", batchId, run.start, run.holder)
+            : run.revoked
+              ? fail("VoucherRegistryLotRevoked", batchId, run.start, run.revokeReason)
+              : undefined,
+        (run) => ({ holder: to, activated: run.activated, revoked: false, revokeReason: 0 }),
+      );
+      if (failure !== undefined) return failure;
       const link = extend(batch, {
         kind: "LotTransferred",
         batchId,
@@ -308,18 +383,30 @@ export function createCustodyModel({ chainId, registry }: CustodyModelOptions) {
       if (paused) return fail("EnforcedPause");
       const batch = batches.get(batchId);
       if (batch === undefined) return fail("VoucherRegistryUnknownBatch", batchId);
-      const run = lotRun(batch, start, end, hint);
-      if (isFailure(run)) return run;
-      const holder = run.holder;
-      if (caller !== holder && !isApproved(holder, batchId, caller)) {
-        return fail("VoucherRegistryNotHolderOrOperator", batchId, holder, caller);
-      }
-      if (run.revoked) return fail("VoucherRegistryLotRevoked", batchId, hint, run.revokeReason);
       if (isExpired(batch)) return fail("VoucherRegistryBatchExpired", batchId, batch.expiresAt);
-      if (run.activated) return fail("VoucherRegistryLotAlreadyActivated", batchId, hint);
-
-      split(batch, run, start, end, { holder, activated: true, revoked: false, revokeReason: 0 });
-      for (let serial = start; serial < end; serial++) batch.cards[serial]!.activated = true;
+      let holder: Address = zeroAddress;
+      const failure = changeLot(
+        batch,
+        start,
+        end,
+        hint,
+        (run) =>
+          run.holder !== holder
+            ? fail("VoucherRegistryLotNotHeld", batchId, run.start, run.holder)
+            : run.revoked
+              ? fail("VoucherRegistryLotRevoked", batchId, run.start, run.revokeReason)
+              : run.activated
+                ? fail("VoucherRegistryLotAlreadyActivated", batchId, run.start)
+                : undefined,
+        (run) => ({ holder: run.holder, activated: true, revoked: false, revokeReason: 0 }),
+        (first) => {
+          holder = first;
+          return caller !== first && !isApproved(first, batchId, caller)
+            ? fail("VoucherRegistryNotHolderOrOperator", batchId, first, caller)
+            : undefined;
+        },
+      );
+      if (failure !== undefined) return failure;
       const link = extend(batch, {
         kind: "LotActivated",
         batchId,
@@ -347,32 +434,21 @@ export function createCustodyModel({ chainId, registry }: CustodyModelOptions) {
       if (batch === undefined) return fail("VoucherRegistryUnknownBatch", batchId);
       if (caller !== batch.issuer) return fail("VoucherRegistryNotBatchIssuer", batchId, caller);
       if (reason === 0) return fail("VoucherRegistryInvalidRevokeReason", reason);
-      const run = lotRun(batch, start, end, hint);
-      if (isFailure(run)) return run;
-      if (run.revoked) return fail("VoucherRegistryLotRevoked", batchId, hint, run.revokeReason);
-
-      split(batch, run, start, end, {
-        holder: run.holder,
-        activated: run.activated,
-        revoked: true,
-        revokeReason: reason,
-      });
-      for (let serial = start; serial < end; serial++) {
-        const card = batch.cards[serial]!;
-        card.revoked = true;
-        card.revokeReason = reason;
-      }
+      const failure = changeLot(
+        batch,
+        start,
+        end,
+        hint,
+        (run) => (run.revoked ? fail("VoucherRegistryLotRevoked", batchId, run.start, run.revokeReason) : undefined),
+        (run) => ({ holder: run.holder, activated: run.activated, revoked: true, revokeReason: reason }),
+      );
+      if (failure !== undefined) return failure;
       const link = extend(batch, { kind: "LotRevoked", batchId, start, end, reason, seq: 0n, head: GENESIS_HEAD });
       return { ok: true, links: [link] };
     },
 
     /** `redeem` (one item) and `redeemMany` (any number): all or nothing. */
-    redeem(args: {
-      caller: Address;
-      batchId: bigint;
-      items: readonly { serial: number; hint: number; code: Hex; proof: readonly Hex[] }[];
-      many: boolean;
-    }): Expectation {
+    redeem(args: { caller: Address; batchId: bigint; items: readonly ModelRedemption[]; many: boolean }): Expectation {
       const { caller, batchId, items, many } = args;
       if (paused) return fail("EnforcedPause");
       if (many && items.length === 0) return fail("VoucherRegistryNoRedemptions");
@@ -381,7 +457,7 @@ export function createCustodyModel({ chainId, registry }: CustodyModelOptions) {
       if (!batch.redeemers.has(caller)) return fail("VoucherRegistryNotRedeemer", batchId, caller);
 
       const redeemedNow = new Set<number>();
-      for (const { serial, hint, code, proof } of items) {
+      for (const { serial, hint, proof, recovered } of items) {
         const run = runAt(batch, hint);
         if (run === undefined) return fail("VoucherRegistryInvalidHint", batchId, hint);
         if (serial < hint || serial >= run.end)
@@ -391,19 +467,20 @@ export function createCustodyModel({ chainId, registry }: CustodyModelOptions) {
         if (card.revoked) return fail("VoucherRegistryVoucherRevoked", batchId, serial, card.revokeReason);
         if (batch.activationRequired && !card.activated) return fail("VoucherRegistryNotActivated", batchId, serial);
         if (card.redeemed || redeemedNow.has(serial)) return fail("VoucherRegistryAlreadyRedeemed", batchId, serial);
-        const leaf = hashLeaf({ chainId, registry, batchId, serial, codeHash: codeHashOf(code) });
+        if (recovered === null) return fail("VoucherRegistryInvalidCardSignature", batchId, serial);
+        const leaf = hashLeaf({ chainId, registry, batchId, serial, cardKey: recovered });
         if (!verifyMerkleProof(proof, batch.root, leaf)) return fail("VoucherRegistryInvalidProof", batchId, serial);
         redeemedNow.add(serial);
       }
 
-      const links = items.map(({ serial, code }) => {
+      const links = items.map(({ serial, recovered }) => {
         batch.cards[serial]!.redeemed = true;
         return extend(batch, {
           kind: "VoucherRedeemed",
           batchId,
           serial,
           redeemer: caller,
-          codeHash: codeHashOf(code),
+          cardKey: recovered!,
           seq: 0n,
           head: GENESIS_HEAD,
         });

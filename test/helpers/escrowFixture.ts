@@ -156,10 +156,11 @@ export async function deployEscrow(ethers: HardhatEthers) {
  * The custody hint the registry wants for a lot starting at `start`: the one place escrow tests
  * compute it, so a change of the registry's hint rule is a change here only.
  *
- * @dev Registry v1 rule: the start of the run containing `start`.
+ * @dev Registry v2 rule: the start of the run containing `start - 1`, or 0 when `start` is 0 (the
+ *      left neighbour, so the registry can merge runs).
  */
 export async function lotHint(registry: VoucherRegistry, batchId: bigint, start: number): Promise<number> {
-  return Number(await registry.runStartOf(batchId, start));
+  return start === 0 ? 0 : Number(await registry.runStartOf(batchId, start - 1));
 }
 
 /**
@@ -177,14 +178,14 @@ export async function redeemCard(
   if (!(await registry.isRedeemer(batch.batchId, redeemer.address))) {
     await registry.connect(issuer).setRedeemer(batch.batchId, redeemer.address, true);
   }
-  const { code, proof } = batch.redemptionOf(serial);
+  const { sigR, sigVs, proof } = await batch.redemptionOf(serial, redeemer.address);
   const hint = await registry.runStartOf(batch.batchId, serial);
-  await registry.connect(redeemer).redeem(batch.batchId, serial, hint, code, proof);
+  await registry.connect(redeemer).redeem(batch.batchId, serial, hint, sigR, sigVs, proof);
 }
 
 /**
- * Activates the lot `[start, end)` of `batchId` as `holder`, one registry call per custody run it
- * spans: the one place escrow tests activate, so a change of the registry's call is a change here only.
+ * Activates the lot `[start, end)` of `batchId` as `holder` (registry v2: one call, whatever runs
+ * it spans): the one place escrow tests activate, so a change of the registry's call is a change here only.
  */
 export async function activateCards(
   registry: VoucherRegistry,
@@ -193,12 +194,5 @@ export async function activateCards(
   start: number,
   end: number,
 ): Promise<void> {
-  let from = start;
-  while (from < end) {
-    const hint = Number(await registry.runStartOf(batchId, from));
-    const runEnd = Number((await registry.runAt(batchId, hint)).end);
-    const to = Math.min(end, runEnd);
-    await registry.connect(holder).activateLot(batchId, from, to, hint);
-    from = to;
-  }
+  await registry.connect(holder).activateLot(batchId, start, end, await lotHint(registry, batchId, start));
 }

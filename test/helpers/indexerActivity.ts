@@ -28,7 +28,7 @@ export async function deployIndexerFixture(ethers: HardhatEthers) {
 export async function runFullLifecycle(f: ActivityFixture, networkHelpers: NetworkHelpersLike) {
   const { registry, escrow, batch, supplier, buyer, otherBuyer, arbiter, redeemer, issuer, admin } = f;
   const batchId = batch.batchId;
-  const hint = async (serial: number) => Number(await registry.runStartOf(batchId, serial));
+  const hint = lotHintOf(f, batchId);
 
   const confirmed = await f.orderFor({ quantity: 20 });
   await escrow.connect(buyer).open(confirmed);
@@ -58,13 +58,13 @@ export async function runFullLifecycle(f: ActivityFixture, networkHelpers: Netwo
 
   await registry.connect(buyer).transferLot(batchId, buyer.address, otherBuyer.address, 0, 5, 0);
   await registry.connect(otherBuyer).activateLot(batchId, 0, 3, 0);
-  const one = batch.redemptionOf(1);
-  await registry.connect(redeemer).redeem(batchId, 1, 0, one.code, one.proof);
-  const two = batch.redemptionOf(2);
-  const four = batch.redemptionOf(4);
+  const one = await batch.redemptionOf(1, redeemer.address);
+  await registry.connect(redeemer).redeem(batchId, 1, 0, one.sigR, one.sigVs, one.proof);
+  const two = await batch.redemptionOf(2, redeemer.address);
+  const four = await batch.redemptionOf(4, redeemer.address);
   await registry.connect(redeemer).redeemMany(batchId, [
-    { serial: 2, hint: 0, code: two.code, proof: two.proof },
-    { serial: 4, hint: 3, code: four.code, proof: four.proof },
+    { serial: 2, hint: 0, ...two },
+    { serial: 4, hint: 3, ...four },
   ]);
   await registry.connect(issuer).revokeLot(batchId, 200, 250, await hint(200), 1);
   await registry.connect(buyer).setApprovalForBatch(batchId, f.operator.address, true);
@@ -72,8 +72,18 @@ export async function runFullLifecycle(f: ActivityFixture, networkHelpers: Netwo
 
   const second = f.prepareBatch(2, { count: 1_000, activationRequired: true });
   await registry.connect(issuer).issueBatch(second.batchId, second.params);
-  await registry.connect(issuer).transferLot(second.batchId, issuer.address, buyer.address, 100, 400, 0);
+  await registry
+    .connect(issuer)
+    .transferLot(second.batchId, issuer.address, buyer.address, 100, 400, await lotHintOf(f, second.batchId)(100));
   return { secondBatchId: makeBatchId(1, 2) };
+}
+
+/**
+ * The hint a lot operation starting at `start` takes (registry v2): 0 for `start == 0`, else the
+ * start of the run containing `start - 1`, read from the chain (not from the indexer under test).
+ */
+export function lotHintOf(f: Pick<ActivityFixture, "registry">, batchId: bigint) {
+  return async (start: number) => (start === 0 ? 0 : Number(await f.registry.runStartOf(batchId, start - 1)));
 }
 
 /** A small deterministic PRNG (mulberry32), so a failing random sequence can be replayed. */
@@ -93,14 +103,16 @@ const Status = { Active: 1n, Inactive: 2n };
 
 /**
  * Random valid custody actions on batch 1, one transaction each: lot transfers between the
- * issuer, distributor and retailer, activations, redemptions and revocations. Inputs come from the
- * chain's own views (`lookupStatus`, `runAt`), not from the indexer under test.
+ * issuer, distributor and retailer (which merge runs when equal neighbours touch), activations,
+ * redemptions and revocations. Inputs come from the chain's own views (`lookupStatus`, `runAt`,
+ * `runStartOf`), not from the indexer under test.
  */
 export function createRandomActivity(f: ActivityFixture, seed: number) {
   const rng = createRng(seed);
   const { registry, batch, issuer, redeemer } = f;
   const batchId = batch.batchId;
   const people: HardhatEthersSigner[] = [f.issuer, f.buyer, f.otherBuyer];
+  const lotHint = lotHintOf(f, batchId);
 
   return {
     /** Sends one random action; returns what it did (for failure messages). */
@@ -119,23 +131,25 @@ export function createRandomActivity(f: ActivityFixture, seed: number) {
           const lotStart = start + rng.int(end - start);
           const lotEnd = lotStart + 1 + rng.int(Math.min(20, end - lotStart));
           const to = people.filter((p) => p !== owner)[rng.int(2)]!;
-          await registry.connect(owner).transferLot(batchId, owner.address, to.address, lotStart, lotEnd, start);
+          await registry
+            .connect(owner)
+            .transferLot(batchId, owner.address, to.address, lotStart, lotEnd, await lotHint(lotStart));
           return `transfer [${lotStart}, ${lotEnd}) to ${to.address}`;
         }
         if (roll < 0.65 && owner !== undefined && !revoked && !activated) {
           const lotEnd = start + 1 + rng.int(Math.min(10, end - start));
-          await registry.connect(owner).activateLot(batchId, start, lotEnd, start);
+          await registry.connect(owner).activateLot(batchId, start, lotEnd, await lotHint(start));
           return `activate [${start}, ${lotEnd})`;
         }
         if (roll < 0.9 && (status === Status.Active || status === Status.Inactive) && !revoked) {
           if (await registry.isRedeemed(batchId, serial)) continue;
-          const { code, proof } = batch.redemptionOf(serial);
-          await registry.connect(redeemer).redeem(batchId, serial, start, code, proof);
+          const { sigR, sigVs, proof } = await batch.redemptionOf(serial, redeemer.address);
+          await registry.connect(redeemer).redeem(batchId, serial, start, sigR, sigVs, proof);
           return `redeem ${serial}`;
         }
         if (!revoked) {
           const lotEnd = serial + 1 + rng.int(Math.min(5, end - serial));
-          await registry.connect(issuer).revokeLot(batchId, serial, lotEnd, start, 1 + rng.int(3));
+          await registry.connect(issuer).revokeLot(batchId, serial, lotEnd, await lotHint(serial), 1 + rng.int(3));
           return `revoke [${serial}, ${lotEnd})`;
         }
       }

@@ -1,15 +1,20 @@
-import { stringToHex, type Address, type Hex } from "viem";
+import { getAddress, stringToHex, type Address, type Hex } from "viem";
 
 import { buildMerkleTree } from "../../scripts/lib/buildMerkleTree.js";
+import { deriveCardKey, deriveCardSecret } from "../../scripts/lib/deriveCardKey.js";
 import { generateCodes } from "../../scripts/lib/generateCode.js";
-import { hashCode } from "../../scripts/lib/hashCode.js";
 import { hashLeaf } from "../../scripts/lib/hashLeaf.js";
+import { signRedemption } from "../../scripts/lib/redemptionTypedData.js";
 
-/** A batch prepared off-chain the way a supplier's CLI does: secret codes, leaves, tree. */
+/** What `redeem` takes for one card besides its batch, serial and hint. */
+export type CardRedemption = { sigR: Hex; sigVs: Hex; proof: Hex[] };
+
+/** A batch prepared off-chain the way a supplier's CLI does: secret codes, card keys, leaves, tree. */
 export type TestBatch = {
   batchId: bigint;
   codes: string[];
-  codeHashes: Hex[];
+  /** Per serial, the address of the key its code derives: what the leaf commits to. */
+  cardKeys: Address[];
   root: Hex;
   params: {
     merkleRoot: Hex;
@@ -22,8 +27,12 @@ export type TestBatch = {
     manifestHash: Hex;
     metadataURI: string;
   };
-  /** Code as bytes (what `redeem` takes) and proof for `serial`. */
-  redemptionOf(serial: number): { code: Hex; proof: Hex[] };
+  /** Proof for `serial`. */
+  proofOf(serial: number): Hex[];
+  /** The card key's signature letting `redeemer` redeem `serial` (or another serial's key: `keySerial`). */
+  signatureOf(serial: number, redeemer: string, keySerial?: number): Promise<{ sigR: Hex; sigVs: Hex }>;
+  /** Signature and proof with which `redeemer` redeems `serial`. */
+  redemptionOf(serial: number, redeemer: string): Promise<CardRedemption>;
 };
 
 export type MakeBatchOptions = {
@@ -40,13 +49,22 @@ export type MakeBatchOptions = {
 export function makeBatch(options: MakeBatchOptions): TestBatch {
   const { chainId, registry, batchId, count } = options;
   const codes = generateCodes(count);
-  const codeHashes = codes.map((code) => hashCode(code));
-  const leaves = codeHashes.map((codeHash, serial) => hashLeaf({ chainId, registry, batchId, serial, codeHash }));
+  const cardKeys = codes.map((code, serial) => getAddress(deriveCardKey({ chainId, registry, batchId, serial, code })));
+  const leaves = cardKeys.map((cardKey, serial) => hashLeaf({ chainId, registry, batchId, serial, cardKey }));
   const tree = buildMerkleTree(leaves);
+  const codeOf = (serial: number) => {
+    const code = codes[serial];
+    if (code === undefined) throw new RangeError(`serial ${serial} is outside the batch`);
+    return code;
+  };
+  const signatureOf = (serial: number, redeemer: string, keySerial = serial) => {
+    const secret = deriveCardSecret({ chainId, registry, batchId, serial: keySerial, code: codeOf(keySerial) });
+    return signRedemption(secret, { chainId, registry, batchId, serial, redeemer: redeemer as Address });
+  };
   return {
     batchId,
     codes,
-    codeHashes,
+    cardKeys,
     root: tree.root,
     params: {
       merkleRoot: tree.root,
@@ -59,10 +77,13 @@ export function makeBatch(options: MakeBatchOptions): TestBatch {
       manifestHash: stringToHex("manifest", { size: 32 }),
       metadataURI: "ipfs://cardproof-test-batch",
     },
-    redemptionOf(serial) {
-      const code = codes[serial];
-      if (code === undefined) throw new RangeError(`serial ${serial} is outside the batch`);
-      return { code: stringToHex(code), proof: tree.getProof(serial) };
+    proofOf(serial) {
+      codeOf(serial);
+      return tree.getProof(serial);
+    },
+    signatureOf,
+    async redemptionOf(serial, redeemer) {
+      return { ...(await signatureOf(serial, redeemer)), proof: tree.getProof(serial) };
     },
   };
 }

@@ -89,7 +89,7 @@ export async function startVerifierStack() {
             registry: deployed.registry,
             batchId: manifest.batchId,
             serial,
-            codeHash: bytesToHex(manifest.codeHashes.subarray(32 * serial, 32 * serial + 32)),
+            cardKey: bytesToHex(manifest.cardKeys.subarray(20 * serial, 20 * serial + 20)),
           }),
         ),
         codes: serials.map((serial) => text.slice(serial * 20, serial * 20 + 20)),

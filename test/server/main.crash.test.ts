@@ -35,15 +35,18 @@ async function addBusyBlocks(f: ActivityFixture, state: BusyState, groups: numbe
       for (let i = 0; i < 15; i++, state.nextTransfer++) {
         const serial = state.nextTransfer;
         const to = people[serial % 2]!.address;
+        // Lot hint (registry v2): the run containing serial - 1, the previous one-card lot (a
+        // neighbour with the other holder, so nothing merges).
+        const hint = serial === 0 ? 0 : serial - 1;
         sent.push(
-          await registry.connect(issuer).transferLot(batch.batchId, issuer.address, to, serial, serial + 1, serial),
+          await registry.connect(issuer).transferLot(batch.batchId, issuer.address, to, serial, serial + 1, hint),
         );
       }
       await rpc("evm_mine");
       const items = [];
       for (let i = 0; i < 50; i++) {
         const serial = state.nextRedeem--;
-        items.push({ serial, hint: state.nextTransfer, ...batch.redemptionOf(serial) });
+        items.push({ serial, hint: state.nextTransfer, ...(await batch.redemptionOf(serial, redeemer.address)) });
       }
       sent.push(await registry.connect(redeemer).redeemMany(batch.batchId, items));
       await rpc("evm_mine");

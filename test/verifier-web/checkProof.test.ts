@@ -19,13 +19,13 @@ const config: RegistryConfig = {
 
 describe("verifier-web checkProof", function () {
   const batch = makeBatch({ chainId: 31_337n, registry, batchId: (1n << 32n) | 1n, count: 9 });
-  const payloadOf = (serial: number, codeHash = batch.codeHashes[serial]!) =>
-    decodeCardPayload(encodeCardPayload({ chainId: 31_337n, registry, batchId: batch.batchId, serial, codeHash }));
+  const payloadOf = (serial: number, cardKey = batch.cardKeys[serial]!) =>
+    decodeCardPayload(encodeCardPayload({ chainId: 31_337n, registry, batchId: batch.batchId, serial, cardKey }));
   const proofOf = (serial: number) => ({
     chainId: "31337",
     registry,
-    codeHash: batch.codeHashes[serial]!,
-    proof: batch.redemptionOf(serial).proof,
+    cardKey: batch.cardKeys[serial]!,
+    proof: batch.proofOf(serial),
     root: batch.root,
     hint: 0,
   });
@@ -34,17 +34,17 @@ describe("verifier-web checkProof", function () {
     for (const serial of [0, 4, 8]) {
       expect(checkProof(payloadOf(serial), config, proofOf(serial), batch.root)).to.deep.equal({
         state: "verified",
-        codeHash: batch.codeHashes[serial],
+        cardKey: batch.cardKeys[serial]!.toLowerCase(),
         depth: proofOf(serial).proof.length,
       });
     }
   });
 
-  it("fails a card whose printed code hash is not the one the supplier committed", function () {
-    const forged = payloadOf(4, keccak256(stringToHex("forged")));
+  it("fails a card whose printed card key is not the one the supplier committed", function () {
+    const forged = payloadOf(4, `0x${"ab".repeat(20)}`);
     expect(checkProof(forged, config, proofOf(4), batch.root)).to.deep.equal({
       state: "failed",
-      reason: "codeHashMismatch",
+      reason: "cardKeyMismatch",
     });
   });
 
@@ -52,9 +52,10 @@ describe("verifier-web checkProof", function () {
     const otherRoot = keccak256(stringToHex("another batch"));
     expect(checkProof(payloadOf(4), config, proofOf(4), otherRoot).state).to.equal("failed");
     // Another serial's proof, a tampered sibling, another registry: the rebuilt leaf does not fit.
-    expect(
-      checkProof(payloadOf(4), config, { ...proofOf(5), codeHash: batch.codeHashes[4]! }, batch.root),
-    ).to.deep.equal({ state: "failed", reason: "proofInvalid" });
+    expect(checkProof(payloadOf(4), config, { ...proofOf(5), cardKey: batch.cardKeys[4]! }, batch.root)).to.deep.equal({
+      state: "failed",
+      reason: "proofInvalid",
+    });
     const tampered = proofOf(4);
     tampered.proof[0] = keccak256(tampered.proof[0]!);
     expect(checkProof(payloadOf(4), config, tampered, batch.root).state).to.equal("failed");
@@ -68,7 +69,9 @@ describe("verifier-web checkProof", function () {
       state: "failed",
       reason: "proofInvalid",
     });
-    const noHash = { ...proofOf(1), codeHash: "nope" as `0x${string}` };
-    expect(checkProof(payloadOf(1), config, noHash, batch.root).state).to.equal("failed");
+    const noKey = { ...proofOf(1), cardKey: "nope" as Address };
+    expect(checkProof(payloadOf(1), config, noKey, batch.root).state).to.equal("failed");
+    const codeHashShaped = { ...proofOf(1), cardKey: keccak256(stringToHex("v1")) as Address };
+    expect(checkProof(payloadOf(1), config, codeHashShaped, batch.root).state).to.equal("failed");
   });
 });

@@ -19,6 +19,16 @@ describe("verifier-web languages", function () {
     }
   });
 
+  it("speaks of card keys, never of code hashes (registry v2), in every language", async function () {
+    const codeHash = /code hash|hash del código|hash do código|密码哈希|تجزئة الرمز/i;
+    for (const language of LANGUAGES) {
+      const messages = await language.load();
+      for (const [key, text] of Object.entries(messages))
+        expect(text, `${language.tag}: ${key}`).not.to.match(codeHash);
+      expect(messages["invalid.printedForV1"], language.tag).to.include("v1");
+    }
+  });
+
   it("has every plural form each language's rules select", async function () {
     for (const language of LANGUAGES) {
       const messages = await language.load();

@@ -58,7 +58,7 @@ describe("verifier-web page configuration and registry views", function () {
     const config = parsePageConfig({ registries: [{ chainId: "31337", address: REGISTRY, rpcUrls: [] }] }, BASE);
     const card = (registry: Address, chainId = 31_337n) =>
       decodeCardPayload(
-        encodeCardPayload({ chainId, registry, batchId: 1n, serial: 0, codeHash: `0x${"22".repeat(32)}` }),
+        encodeCardPayload({ chainId, registry, batchId: 1n, serial: 0, cardKey: `0x${"22".repeat(20)}` }),
       );
     expect(findRegistry(config, card(REGISTRY))?.address).to.equal(REGISTRY);
     // Same first 8 bytes, another registry: the page only ever reads the allowlisted one.

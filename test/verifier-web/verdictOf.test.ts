@@ -11,7 +11,7 @@ const chain = (status: ChainStatus, issued = true): ChainCard => ({
   holder: "0x0000000000000000000000000000000000000001",
   runStart: 0,
 });
-const verified: ProofCheck = { state: "verified", codeHash: `0x${"11".repeat(32)}`, depth: 3 };
+const verified: ProofCheck = { state: "verified", cardKey: `0x${"11".repeat(20)}`, depth: 3 };
 const unchecked: ProofCheck = { state: "notChecked", reason: "indexerDown" };
 
 describe("verifier-web verdictOf", function () {
@@ -38,7 +38,7 @@ describe("verifier-web verdictOf", function () {
       verdict: "counterfeit",
       counterfeitReason: "serialOutOfRange",
     });
-    for (const reason of ["codeHashMismatch", "proofInvalid"] as const) {
+    for (const reason of ["cardKeyMismatch", "proofInvalid"] as const) {
       for (const status of ["Active", "Redeemed", "Revoked"] as const) {
         expect(verdictOf(chain(status), { state: "failed", reason })).to.deep.equal({
           verdict: "counterfeit",

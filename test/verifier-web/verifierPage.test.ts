@@ -2,10 +2,11 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
-import { keccak256, stringToHex, type Address } from "viem";
+import type { Address } from "viem";
 
 import { makeBatchId } from "../../scripts/lib/batchId.js";
 import { encodeCardPayload } from "../../scripts/lib/cardPayload.js";
+import { computeDecimalCheck } from "../../scripts/lib/decimalCheckDigits.js";
 import { formatCode } from "../../scripts/lib/formatCode.js";
 import { ar } from "../../verifier-web/src/i18n/messages/ar.js";
 import { en } from "../../verifier-web/src/i18n/messages/en.js";
@@ -140,17 +141,17 @@ describe("verifier page (real chain, CLI, indexer and Chromium)", function () {
     await saveScreenshot(page, SCREENSHOT_DIR, "not-activated");
   });
 
-  it("says counterfeit for a card whose QR names a real serial with another code, or a batch never issued", async function () {
+  it("says counterfeit for a card whose QR names a real serial with another card key, or a batch never issued", async function () {
     const forged = encodeCardPayload({
       chainId: 31_337n,
       registry: stack.registry,
       batchId: stack.a.batchId,
       serial: 5,
-      codeHash: keccak256(stringToHex("a code the supplier never issued")),
+      cardKey: `0x${"5e".repeat(20)}`,
     });
     const { page, verdict } = await open(cardUrl(forged));
     expect(verdict).to.equal("counterfeit");
-    expect(await text(page, ".verdict-detail")).to.equal(en["counterfeit.codeHashMismatch"]);
+    expect(await text(page, ".verdict-detail")).to.equal(en["counterfeit.cardKeyMismatch"]);
     expect(await checkResult(page, "proof")).to.equal("fail");
     expect(await page.locator(".repeat, .code-check").count()).to.equal(0);
     await saveScreenshot(page, SCREENSHOT_DIR, "counterfeit");
@@ -160,7 +161,7 @@ describe("verifier page (real chain, CLI, indexer and Chromium)", function () {
       registry: stack.registry,
       batchId: makeBatchId(1, 99),
       serial: 0,
-      codeHash: keccak256(stringToHex("nothing")),
+      cardKey: `0x${"01".repeat(20)}`,
     });
     const second = await open(cardUrl(neverIssued));
     expect(second.verdict).to.equal("counterfeit");
@@ -174,7 +175,7 @@ describe("verifier page (real chain, CLI, indexer and Chromium)", function () {
       registry: lookalike,
       batchId: stack.a.batchId,
       serial: 2,
-      codeHash: keccak256(stringToHex("x")),
+      cardKey: `0x${"02".repeat(20)}`,
     });
     const before = stack.rpc.bodies.length;
     const { page, verdict, requests } = await open(cardUrl(payload));
@@ -196,6 +197,19 @@ describe("verifier page (real chain, CLI, indexer and Chromium)", function () {
     expect(stack.rpc.bodies.length).to.equal(before);
   });
 
+  it("says a CardProof v1 card was printed for v1, never green, before any lookup", async function () {
+    const v2 = stack.a.payloads[2]!;
+    const body = `1${v2.slice(1, -5)}`;
+    const v1 = `${body}${computeDecimalCheck(body, 5)}`;
+    const before = stack.rpc.bodies.length;
+    const { page, verdict, requests } = await open(cardUrl(v1));
+    expect(verdict).to.equal("invalid");
+    expect(await text(page, ".verdict-text")).to.equal(en["invalid.printedForV1"]);
+    expect(await page.locator('[data-verdict="genuine"], .code-check').count()).to.equal(0);
+    expect(stack.rpc.bodies.length).to.equal(before);
+    expect(requests.filter((request) => request.url().includes("/v1/"))).to.deep.equal([]);
+  });
+
   it("gives a chain-only verdict when the indexer is stopped, saying the proof was not checked", async function () {
     const other = await stack.startOtherIndexer();
     const site = await startStaticVerifier(
@@ -205,7 +219,7 @@ describe("verifier page (real chain, CLI, indexer and Chromium)", function () {
     );
     try {
       await other.stop();
-      const { page, verdict, problems } = await open(`${site.url}#${stack.a.payloads[2]}`);
+      const { page, verdict, problems, requests } = await open(`${site.url}#${stack.a.payloads[2]}`);
       expect(verdict).to.equal("genuine");
       expect(await text(page, "[data-partial]")).to.contain(en["evidence.proof.indexerDown"]);
       expect(await checkResult(page, "status")).to.equal("pass");
@@ -213,6 +227,11 @@ describe("verifier page (real chain, CLI, indexer and Chromium)", function () {
       expect(await checkResult(page, "history")).to.equal("warn");
       expect(await text(page, ".timeline")).to.contain(en["timeline.unavailable"]);
       expect(await page.locator(".repeat").count()).to.equal(0);
+      // No verified proof, no verified card key: the code check offers nothing to match against.
+      await page.getByText(en["code.heading"]).click();
+      expect(await page.locator("#code-result").getAttribute("data-outcome")).to.equal("notVerified");
+      expect(await page.locator("#code-input").count()).to.equal(0);
+      expect(requests.some((request) => request.url().includes("cardKeyOfTypedCode"))).to.equal(false);
       expect(problems.filter((problem) => !/ERR_CONNECTION_REFUSED|Failed to load/.test(problem))).to.deep.equal([]);
       await saveScreenshot(page, SCREENSHOT_DIR, "indexer-down");
     } finally {
@@ -234,18 +253,40 @@ describe("verifier page (real chain, CLI, indexer and Chromium)", function () {
     await page.locator('[data-verdict="genuine"]').waitFor();
   });
 
-  it("checks the scratched code in the page and sends it nowhere", async function () {
+  it("loads the card-key code only when the code check opens, from the page's own origin", async function () {
+    const { page, requests, problems } = await open(cardUrl(stack.a.payloads[2]!));
+    const isKeyChunk = (request: Request) => /\/assets\/chunks\/cardKeyOfTypedCode-[^/]+\.js$/.test(request.url());
+    expect(requests.filter(isKeyChunk)).to.deep.equal([]);
+    const chunk = page.waitForRequest(isKeyChunk);
+    await page.getByText(en["code.heading"]).click();
+    const loaded = await chunk;
+    expect(new URL(loaded.url()).origin).to.equal(new URL(stack.pageUrl).origin);
+    expect((await loaded.response())!.status()).to.equal(200);
+    await page.locator('#code-result[data-outcome="ready"]').waitFor({ state: "attached" });
+    expect(requests.filter(isKeyChunk)).to.have.length(1);
+    // The lazy chunk is the one the build reported, outside the initial JavaScript.
+    const lazy = stack.build.lazy.find((item) => item.file.includes("cardKeyOfTypedCode-"));
+    expect(lazy, "the build lists the key chunk as loaded on demand").to.not.equal(undefined);
+    expect(loaded.url()).to.contain(lazy!.file);
+    expect(problems, problems.join("\n")).to.deep.equal([]);
+  });
+
+  it("checks the scratched code in the page against the proven card key and sends it nowhere", async function () {
     const { page, requests } = await open(cardUrl(stack.a.payloads[2]!));
     const code = stack.a.codes[2]!;
+    await page.getByText(en["code.heading"]).click();
+    await page.locator('#code-result[data-outcome="ready"]').waitFor({ state: "attached" });
     const sentBefore = requests.length;
     const proxied = stack.rpc.bodies.length;
-    await page.getByText(en["code.heading"]).click();
     const input = page.getByLabel(en["code.label"]);
+    // Another card's code: a valid code, but its key (derived for serial 2) is not this card's.
     await input.fill(stack.a.codes[4]!);
     await input.press("Enter");
+    await page.locator('#code-result[data-outcome="noMatch"]').waitFor();
     expect(await text(page, "#code-result")).to.equal(en["code.noMatch"]);
     await input.fill(formatCode(code).toLowerCase());
     await page.getByRole("button", { name: en["code.button"] }).click();
+    await page.locator('#code-result[data-outcome="match"]').waitFor();
     expect(await text(page, "#code-result")).to.equal(en["code.match"]);
     expect(await input.inputValue()).to.equal("");
     await page.waitForTimeout(300); // anything the check might have sent would be on its way by now

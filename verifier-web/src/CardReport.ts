@@ -11,7 +11,7 @@ export type VerdictKind =
   "genuine" | "redeemed" | "revoked" | "expired" | "notActivated" | "counterfeit" | "unknownRegistry" | "unavailable";
 
 /** Why a card is counterfeit, for the explanation under the verdict. */
-export type CounterfeitReason = "batchNotIssued" | "serialOutOfRange" | "codeHashMismatch" | "proofInvalid";
+export type CounterfeitReason = "batchNotIssued" | "serialOutOfRange" | "cardKeyMismatch" | "proofInvalid";
 
 /** Why the check could not run. */
 export type UnavailableReason = "rpcDown" | "wrongChain" | "noRpc";
@@ -61,8 +61,8 @@ export type ChainCard = {
 
 /** The Merkle proof check: done in this browser against the on-chain root, or why not. */
 export type ProofCheck =
-  | { state: "verified"; codeHash: Hex; depth: number }
-  | { state: "failed"; reason: "codeHashMismatch" | "proofInvalid" }
+  | { state: "verified"; cardKey: Address; depth: number }
+  | { state: "failed"; reason: "cardKeyMismatch" | "proofInvalid" }
   | { state: "notChecked"; reason: "indexerDown" | "noManifest" | "noChain" };
 
 /** The indexer's history compared with the on-chain hash chain. */

@@ -28,7 +28,7 @@ type View =
   | { kind: "idle" }
   | { kind: "checking"; payload: CardPayload }
   | { kind: "report"; report: CardReport; text: string }
-  | { kind: "invalid"; reason: InvalidCardPayloadError["reason"] }
+  | { kind: "invalid"; reason: InvalidCardPayloadError["reason"] | "printedForV1" }
   | { kind: "configError" };
 
 const state: { t: Translator; view: View; config: Promise<PageConfig>; run: number } = {
@@ -64,7 +64,7 @@ async function check(text: string): Promise<void> {
     payload = parseCardUrl(text);
   } catch (error) {
     if (!(error instanceof InvalidCardPayloadError)) throw error;
-    state.view = { kind: "invalid", reason: error.reason };
+    state.view = { kind: "invalid", reason: isVersion1(error, text) ? "printedForV1" : error.reason };
     render();
     return;
   }
@@ -88,6 +88,15 @@ async function check(text: string): Promise<void> {
   render();
   document.getElementById("verdict-title")?.focus();
   performance.mark("cardproof:verdict", { detail: report.verdict });
+}
+
+/**
+ * Whether a refused payload is a version 1 card (CardProof v1: a code-hash prefix, registry v1):
+ * its digits start with 1. Such a card is never checked, and says so rather than "newer version".
+ */
+function isVersion1(error: InvalidCardPayloadError, text: string): boolean {
+  const digits = /(?:^|#)\s*(\d+)\s*$/.exec(text.trim())?.[1];
+  return error.reason === "version" && digits !== undefined && digits.startsWith("1");
 }
 
 function render(): void {

@@ -1,5 +1,5 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
-import { bytesToHex, encodeFunctionData, toHex, type Address, type Hex } from "viem";
+import { encodeFunctionData, toHex, type Address, type Hex } from "viem";
 
 import { makeBatchId } from "../../lib/batchId.js";
 import { settlementEscrowAbi } from "../../lib/settlementEscrowAbi.js";
@@ -158,6 +158,14 @@ export async function generateIndexerEvents(
     log(`${label}: ${sent} transactions sent in ${sendTime}, mined in ${mined} blocks in ${seconds(mining)}`);
   };
 
+  // Card signatures are made before the blocks are filled: each needs its card key derived and an
+  // EIP-712 signature, work the chain never sees.
+  const signedRedemptions: { serial: number; hint: number; sigR: Hex; sigVs: Hex; proof: Hex[] }[] = [];
+  for (let serial = 0; serial < plan.redemptions; serial++) {
+    const { sigR, sigVs, proof } = await redeemBatch.redemptionOf(serial, from.redeemer);
+    signedRedemptions.push({ serial, hint: 0, sigR, sigVs, proof: proof as Hex[] });
+  }
+
   await driver.setAutomine(false);
   try {
     // Lots [i * stride, i * stride + half) of the 1M-card batch, each from the front of the issuer's
@@ -181,11 +189,7 @@ export async function generateIndexerEvents(
     }
     function* redemptions() {
       for (let first = 0; first < plan.redemptions; first += REDEMPTIONS_PER_TX) {
-        const items = [];
-        for (let serial = first; serial < Math.min(plan.redemptions, first + REDEMPTIONS_PER_TX); serial++) {
-          const { code, proof } = redeemBatch.redemptionOf(serial);
-          items.push({ serial, hint: 0, code: bytesToHex(code as Uint8Array), proof: proof as Hex[] });
-        }
+        const items = signedRedemptions.slice(first, first + REDEMPTIONS_PER_TX);
         yield registryCall(
           from.redeemer,
           GAS.redeemMany,

@@ -1,7 +1,7 @@
 /**
  * Child process of `npm run bench:mint`: the baseline. Builds the batch's tree with
- * `@openzeppelin/merkle-tree`'s `StandardMerkleTree` from the same code hashes the preparation child
- * wrote (values `[serial, codeHash]`, types `["uint32", "bytes32"]`, leaves kept in serial order),
+ * `@openzeppelin/merkle-tree`'s `StandardMerkleTree` from the same card keys the preparation child
+ * wrote (values `[serial, cardKey]`, types `["uint32", "address"]`, leaves kept in serial order),
  * then times its proofs. In its own process so that its memory is measured alone and does not
  * weigh on ours. Prints one JSON document on stdout; progress goes to stderr.
  */
@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 
 import { readProcessMemory } from "../indexer/readProcessMemory.js";
-import { BENCH_CODE_HASHES_FILE } from "./benchBatch.js";
+import { BENCH_CARD_KEYS_FILE } from "./benchBatch.js";
 import { measureProofs, type ProofTimes } from "./measureProofs.js";
 import { readBenchJob } from "./runBenchChild.js";
 
@@ -21,7 +21,7 @@ export type BaselineJob = { cards: number; dir: string; serials: number[] };
 /** What this child reports. */
 export type BaselineResult = {
   cards: number;
-  /** Turning the code hashes into the library's input values (hex strings). */
+  /** Turning the card keys into the library's input values (hex strings). */
   valuesSeconds: number;
   /** `StandardMerkleTree.of`: leaf hashes and tree. */
   treeSeconds: number;
@@ -29,18 +29,18 @@ export type BaselineResult = {
   proofs: ProofTimes & { verified: boolean };
 };
 
-const LEAF_ENCODING = ["uint32", "bytes32"];
+const LEAF_ENCODING = ["uint32", "address"];
 const log = (line: string) => console.error(`[bench:mint] ${line}`);
 const job = readBenchJob<BaselineJob>();
 
 const startRss = readProcessMemory(process.pid)?.rss ?? Number.NaN;
-const codeHashes = readFileSync(join(job.dir, BENCH_CODE_HASHES_FILE));
-if (codeHashes.length !== 32 * job.cards) throw new Error(`expected ${job.cards} code hashes`);
+const cardKeys = readFileSync(join(job.dir, BENCH_CARD_KEYS_FILE));
+if (cardKeys.length !== 20 * job.cards) throw new Error(`expected ${job.cards} card keys`);
 
 const valuesStarted = performance.now();
 const values: [number, string][] = Array.from({ length: job.cards }, (_, serial) => [
   serial,
-  `0x${codeHashes.toString("hex", 32 * serial, 32 * serial + 32)}`,
+  `0x${cardKeys.toString("hex", 20 * serial, 20 * serial + 20)}`,
 ]);
 const treeStarted = performance.now();
 log(`baseline: StandardMerkleTree.of over ${job.cards.toLocaleString("en-US")} values (slow: minutes at 1,000,000)`);

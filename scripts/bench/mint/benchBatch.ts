@@ -15,5 +15,5 @@ export const BENCH_PASSPHRASE = "cardproof bench passphrase";
 /** The codes file's name in the run's temporary folder. */
 export const BENCH_CODES_FILE = "codes.cpcodes";
 
-/** The code hashes, raw (32 bytes per card), handed from the preparation child to the baseline child. */
-export const BENCH_CODE_HASHES_FILE = "codeHashes.bin";
+/** The card keys, raw (20 bytes per card), handed from the preparation child to the baseline child. */
+export const BENCH_CARD_KEYS_FILE = "cardKeys.bin";

@@ -40,7 +40,7 @@ export function buildMintRows(m: MintMeasurements): MintRow[] {
   const cards = `${n(m.cards)} cards`;
   const threads = `${m.workers} worker thread${m.workers === 1 ? "" : "s"}`;
   const log2 = (value: number) => Math.round(Math.log2(value));
-  const oursParallel = p.stages.hashes + p.stages.tree;
+  const oursParallel = p.stages.keys + p.stages.tree;
   return [
     row({
       key: "prepare.codes.seconds",
@@ -50,11 +50,11 @@ export function buildMintRows(m: MintMeasurements): MintRow[] {
       note: `CSPRNG (getRandomValues), check character; includes starting ${threads}`,
     }),
     row({
-      key: "prepare.hashes.seconds",
-      figure: `prepare ${cards}: code hashes + leaves`,
-      value: p.stages.hashes,
+      key: "prepare.keys.seconds",
+      figure: `prepare ${cards}: card keys + leaves`,
+      value: p.stages.keys,
       unit: "s",
-      note: `4 Keccak-256 permutations a card, 16,384-card tasks over ${threads}`,
+      note: `a secp256k1 public key (${p.backend === "native" ? "libsecp256k1, native" : "@noble/curves, pure JS"}) and 4 Keccak-256 permutations a card, 16,384-card tasks over ${threads}`,
     }),
     row({
       key: "prepare.tree.seconds",
@@ -97,20 +97,20 @@ export function buildMintRows(m: MintMeasurements): MintRow[] {
     }),
     row({
       key: "tree.ours.seconds",
-      figure: "tree from the code hashes: ours, 1 thread",
+      figure: "tree from the card keys: ours, 1 thread",
       value: p.reference.seconds,
       unit: "s",
       note:
-        `leaves (chainId, registry, batchId, serial, codeHash; double Keccak) + tree with scripts/lib; ` +
+        `leaves (chainId, registry, batchId, serial, cardKey; double Keccak) + tree with scripts/lib; ` +
         `same root as prepareBatch: ${p.reference.sameRoot ? "yes" : "NO"}`,
     }),
     row({
       key: "tree.baseline.seconds",
-      figure: "tree from the code hashes: StandardMerkleTree",
+      figure: "tree from the card keys: StandardMerkleTree",
       value: b.treeSeconds,
       unit: "s",
       note:
-        `@openzeppelin/merkle-tree, values [serial, codeHash] as (uint32, bytes32), sortLeaves false; ` +
+        `@openzeppelin/merkle-tree, values [serial, cardKey] as (uint32, address), sortLeaves false; ` +
         `+ ${n(b.valuesSeconds, 1)} s to build the hex values; own process (${m.baselineNodeOptions.join(" ") || "default heap"})`,
     }),
     row({
@@ -119,7 +119,7 @@ export function buildMintRows(m: MintMeasurements): MintRow[] {
       value: b.treeSeconds / p.reference.seconds,
       unit: "x",
       note:
-        `baseline / prepareBatch's hashes + tree stages (${threads}, code hashes included): ` +
+        `baseline / prepareBatch's keys + tree stages (${threads}, card keys included): ` +
         `${n(b.treeSeconds / oursParallel, 1)}x`,
     }),
     row({

@@ -20,7 +20,7 @@ export const MIN_CARDS = 1_000;
 export const MINT_BENCH_USAGE = `Usage: npm run bench:mint -- [--json] [--quick] [--cards N]
 
 Benchmarks the supplier's batch preparation, side by side in one run: a ${DEFAULT_CARDS.toLocaleString("en-US")}-card batch
-(codes, hashes, tree, manifest, encrypted codes file; time per stage and peak memory, in a child
+(codes, card keys, tree, manifest, encrypted codes file; time per stage and peak memory, in a child
 process), the same tree built with @openzeppelin/merkle-tree's StandardMerkleTree, proof times of
 both, and 1,000 cards printed to a PDF from the decrypted codes file.
   --json        print the figures as JSON on stdout (progress stays on stderr)

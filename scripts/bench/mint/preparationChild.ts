@@ -2,7 +2,7 @@
  * Child process of `npm run bench:mint`: prepares one batch with `prepareBatch` and writes its
  * encrypted codes file, timing each stage, then reports its own peak RSS (`VmHWM`: nothing else ran
  * in this process), the proof times of the tree, and a one-thread reference build of the same tree
- * from the code hashes (the work StandardMerkleTree does in the baseline). Prints one JSON document
+ * from the card keys (the work StandardMerkleTree does in the baseline). Prints one JSON document
  * on stdout; progress goes to stderr.
  */
 import { writeFileSync } from "node:fs";
@@ -15,7 +15,7 @@ import { verifyMerkleProof } from "../../lib/verifyMerkleProof.js";
 import { writeCodesFile } from "../../mint/codesFile.js";
 import { prepareBatch, type PreparationStage } from "../../mint/prepareBatch.js";
 import { readProcessMemory } from "../indexer/readProcessMemory.js";
-import { BENCH_BATCH, BENCH_CODE_HASHES_FILE, BENCH_CODES_FILE, BENCH_PASSPHRASE } from "./benchBatch.js";
+import { BENCH_BATCH, BENCH_CARD_KEYS_FILE, BENCH_CODES_FILE, BENCH_PASSPHRASE } from "./benchBatch.js";
 import { measureProofs, type ProofTimes } from "./measureProofs.js";
 import { readBenchJob } from "./runBenchChild.js";
 
@@ -35,8 +35,10 @@ export type PreparationResult = {
   manifestHash: string;
   manifestBytes: number;
   proofs: ProofTimes & { verified: boolean };
-  /** Leaves and tree from the code hashes in this thread with scripts/lib, no workers. */
+  /** Leaves and tree from the card keys in this thread with scripts/lib, no workers. */
   reference: { seconds: number; sameRoot: boolean };
+  /** The secp256k1 implementation that derived the card keys (`native`: libsecp256k1). */
+  backend: string;
 };
 
 const log = (line: string) => console.error(`[bench:mint] ${line}`);
@@ -44,7 +46,7 @@ const job = readBenchJob<PreparationJob>();
 const seconds = (from: number, to: number) => (to - from) / 1000;
 
 const startRss = readProcessMemory(process.pid)?.rss ?? Number.NaN;
-log(`preparing a ${job.cards.toLocaleString("en-US")}-card batch (codes, hashes, tree, manifest)`);
+log(`preparing a ${job.cards.toLocaleString("en-US")}-card batch (codes, card keys, tree, manifest)`);
 const started = performance.now();
 const stageEnds = new Map<PreparationStage, number>();
 const batch = await prepareBatch(
@@ -55,7 +57,7 @@ const batch = await prepareBatch(
     },
   },
 );
-const order: PreparationStage[] = ["codes", "hashes", "tree", "manifest"];
+const order: PreparationStage[] = ["codes", "keys", "tree", "manifest"];
 const stages = Object.fromEntries(
   order.map((stage, i) => [stage, seconds(i === 0 ? started : stageEnds.get(order[i - 1]!)!, stageEnds.get(stage)!)]),
 ) as Record<PreparationStage, number>;
@@ -94,13 +96,13 @@ const verified = verifyMerkleProof(
   `0x${Buffer.from(leaf).toString("hex")}`,
 );
 
-writeFileSync(join(job.dir, BENCH_CODE_HASHES_FILE), batch.codeHashes);
-log("reference: leaves and tree from the code hashes, one thread (scripts/lib)");
+writeFileSync(join(job.dir, BENCH_CARD_KEYS_FILE), batch.cardKeys);
+log("reference: leaves and tree from the card keys, one thread (scripts/lib)");
 const referenceStarted = performance.now();
 const hashLeafInto = createLeafHasher(BENCH_BATCH);
 const leaves = new Uint8Array(32 * job.cards);
 for (let serial = 0; serial < job.cards; serial++) {
-  hashLeafInto(serial, batch.codeHashes.subarray(32 * serial, 32 * serial + 32), leaves, 32 * serial);
+  hashLeafInto(serial, batch.cardKeys.subarray(20 * serial, 20 * serial + 20), leaves, 32 * serial);
 }
 const referenceRoot = buildMerkleTree(leaves).root;
 const reference = {
@@ -123,6 +125,7 @@ const result: PreparationResult = {
   manifestBytes: batch.manifest.length,
   proofs: { ...proofs, verified },
   reference,
+  backend: batch.backend,
 };
 batch.codes.fill(0);
 process.stdout.write(`${JSON.stringify(result)}\n`);

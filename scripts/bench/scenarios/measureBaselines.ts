@@ -23,8 +23,9 @@ export async function measureBaselines(ctx: BenchContext, batch: BenchBatch, iss
   const { ethers, issuer } = ctx;
   const count = batch.params.count;
   const ids = Array.from({ length: count }, (_, serial) => (batch.batchId << 32n) | BigInt(serial));
+  // The naive registry stores each card's public commitment in a bytes32: the card key, left-padded.
   const codeHashes = Array.from({ length: count }, (_, serial) =>
-    ethers.hexlify(batch.codeHashes.subarray(32 * serial, 32 * serial + 32)),
+    ethers.zeroPadValue(batch.cardKeys.subarray(20 * serial, 20 * serial + 20), 32),
   );
   const baseline = (key: string, operation: string, shape: string, gas: number, source: GasRow["source"]) =>
     gasRow({

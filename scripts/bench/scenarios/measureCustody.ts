@@ -21,11 +21,13 @@ const STOLEN = 1;
  * `transferLot` of 1, 1,000 and 100,000 serials in each run shape, then `activateLot` and
  * `revokeLot`, each on fresh batches of 1,000,000 cards (placeholder roots: custody never reads them).
  *
- * Shapes, by what `_split` writes:
+ * Shapes, by what `_changeLot` writes (lot hints name the run containing `start - 1`):
  * - front of the issuer's untouched stock (the implicit run): 1 new slot, `stockStart` moves;
+ * - the same, when the lot joins its receiver's run on the left: no new slot, 1 rewritten;
  * - front of a stored run (a distributor passes on the next lot): 1 new slot, 1 rewritten;
  * - middle of a stored run: 2 new, 1 rewritten;
- * - middle of the issuer's untouched stock: 2 new.
+ * - middle of the issuer's untouched stock: 2 new;
+ * - a lot crossing k runs: each extra run adds one run read and one rewrite.
  */
 export async function measureCustody(ctx: BenchContext): Promise<GasRow[]> {
   const { registry, issuer, distributor, retailer } = ctx;
@@ -58,12 +60,24 @@ export async function measureCustody(ctx: BenchContext): Promise<GasRow[]> {
     rows.push(
       transferRow("first lot from the issuer's untouched stock (1 new slot)", "stock-first", size, first, true),
     );
+    const joined = await gasUsedBy(
+      registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, size, 3 * size, 0),
+    );
+    rows.push(
+      transferRow(
+        "next lot from the stock, joining the receiver's run (merged: 1 rewritten)",
+        "stock-joined",
+        size,
+        joined,
+        true,
+      ),
+    );
     const next = await gasUsedBy(
-      registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, size, 3 * size, size),
+      registry.connect(issuer).transferLot(batchId, issuer.address, retailer.address, 3 * size, 4 * size, 0),
     );
     rows.push(transferRow("next lot from the issuer's untouched stock (1 new slot)", "stock-next", size, next, true));
     const passedOn = await gasUsedBy(
-      registry.connect(distributor).transferLot(batchId, distributor.address, retailer.address, size, 2 * size, size),
+      registry.connect(distributor).transferLot(batchId, distributor.address, retailer.address, 0, size, 0),
     );
     rows.push(
       transferRow(
@@ -100,6 +114,39 @@ export async function measureCustody(ctx: BenchContext): Promise<GasRow[]> {
     );
     rows.push(transferRow("middle of the issuer's untouched stock (2 new slots)", "stock-middle", size, gas, false));
   }
+  // A lot crossing k runs of one holder, with alternating activation so they cannot merge: the
+  // distributor activated every other 1,000-card piece, then passes all k pieces on at once.
+  const CROSSED = [1, 2, 4, 8] as const;
+  const crossedGas: number[] = [];
+  for (const runs of CROSSED) {
+    const batchId = await freshBatch();
+    const piece = 1_000;
+    await gasUsedBy(
+      registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 0, piece * (runs + 1), 0),
+    );
+    for (let i = 1; i < runs; i += 2) {
+      await gasUsedBy(registry.connect(distributor).activateLot(batchId, i * piece, (i + 1) * piece, 0));
+    }
+    // The lot stops before the distributor's last piece, so it crosses exactly k runs.
+    const gas = await gasUsedBy(
+      registry.connect(distributor).transferLot(batchId, distributor.address, retailer.address, 0, piece * runs, 0),
+    );
+    crossedGas.push(gas);
+    rows.push(
+      gasRow({
+        key: `transferLot/runs-crossed/${runs}`,
+        operation: "transferLot",
+        shape: `a lot crossing ${runs} run${runs === 1 ? "" : "s"} of one holder`,
+        size: piece * runs,
+        gas,
+        source: "receipt",
+        hotPath: true,
+        ...(runs === 1
+          ? {}
+          : { note: `+${Math.round((gas - crossedGas[0]!) / (runs - 1)).toLocaleString("en-US")} per extra run` }),
+      }),
+    );
+  }
   ctx.log("measured transferLot");
 
   // The retailer activates the cards it sells: a whole lot it holds, or the front card of its stock.
@@ -110,7 +157,7 @@ export async function measureCustody(ctx: BenchContext): Promise<GasRow[]> {
       operation: "activateLot",
       shape: "a whole stored run (1 rewritten)",
       size: 1_000,
-      gas: await gasUsedBy(registry.connect(retailer).activateLot(wholeLot, MIDDLE, MIDDLE + 1_000, MIDDLE)),
+      gas: await gasUsedBy(registry.connect(retailer).activateLot(wholeLot, MIDDLE, MIDDLE + 1_000, 0)),
       source: "receipt",
       hotPath: true,
     }),
@@ -122,7 +169,7 @@ export async function measureCustody(ctx: BenchContext): Promise<GasRow[]> {
       operation: "activateLot",
       shape: "front card of a stored run, POS sale (1 new, 1 rewritten)",
       size: 1,
-      gas: await gasUsedBy(registry.connect(retailer).activateLot(bigLot, MIDDLE, MIDDLE + 1, MIDDLE)),
+      gas: await gasUsedBy(registry.connect(retailer).activateLot(bigLot, MIDDLE, MIDDLE + 1, 0)),
       source: "receipt",
       hotPath: true,
     }),

@@ -49,15 +49,15 @@ export async function measureRedemption(ctx: BenchContext, batch: BenchBatch): P
   await gasUsedBy(registry.connect(retailer).activateLot(batchId, 0, RETAIL_END, 0));
   await gasUsedBy(registry.connect(issuer).setRedeemer(batchId, redeemer.address, true));
 
-  const redemption = (serial: number): IVoucherRegistry.RedemptionStruct => {
-    const { code, proof } = batch.redemptionOf(serial);
+  const redemption = async (serial: number): Promise<IVoucherRegistry.RedemptionStruct> => {
+    const { sigR, sigVs, proof } = await batch.redemptionOf(serial, redeemer.address);
     if (proof.length !== PROOF_DEPTH)
       throw new Error(`serial ${serial} has a proof of ${proof.length}, not ${PROOF_DEPTH}`);
-    return { serial, hint: 0, code, proof };
+    return { serial, hint: 0, sigR, sigVs, proof };
   };
-  const redeemOne = (serial: number) => {
-    const { code, proof } = redemption(serial);
-    return gasUsedBy(registry.connect(redeemer).redeem(batchId, serial, 0, code, proof));
+  const redeemOne = async (serial: number) => {
+    const { sigR, sigVs, proof } = await redemption(serial);
+    return gasUsedBy(registry.connect(redeemer).redeem(batchId, serial, 0, sigR, sigVs, proof));
   };
   const rows: GasRow[] = [];
   const single = (key: string, shape: string, gas: number, note = "") =>
@@ -125,7 +125,7 @@ export async function measureRedemption(ctx: BenchContext, batch: BenchBatch): P
   );
 
   const many = async (key: string, shape: string, serials: number[]) => {
-    const sent = registry.connect(redeemer).redeemMany(batchId, serials.map(redemption));
+    const sent = registry.connect(redeemer).redeemMany(batchId, await Promise.all(serials.map(redemption)));
     const { gas: total, calldataFloor } = await measureTransaction(sent);
     const perCard = Math.round(total / serials.length);
     const floorNote = total === calldataFloor ? "; EIP-7623 calldata floor binds" : "";

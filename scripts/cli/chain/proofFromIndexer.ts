@@ -1,4 +1,4 @@
-import { isHex, type Hex } from "viem";
+import { isAddress, isHex, type Address, type Hex } from "viem";
 
 import { hashLeaf } from "../../lib/hashLeaf.js";
 import { verifyMerkleProof } from "../../lib/verifyMerkleProof.js";
@@ -10,12 +10,12 @@ import type { BatchView } from "./readCustody.js";
 import { wrongCodeError } from "./wrongCodeError.js";
 
 /** What `GET /v1/batches/{batchId}/cards/{serial}/proof` answers in `data` (server/README.md). */
-type ProofAnswer = { chainId: unknown; registry: unknown; codeHash: unknown; proof: unknown };
+type ProofAnswer = { chainId: unknown; registry: unknown; cardKey: unknown; proof: unknown };
 
 /**
  * The Merkle proof of card `serial` from an indexer's API. The indexer is not trusted: the proof
- * must prove the card's committed code hash against the batch's on-chain root, and only then is
- * `codeHash` compared with it (so a wrong code is told apart from a wrong indexer).
+ * must prove the card's committed card key against the batch's on-chain root, and only then is
+ * `cardKey` (derived from the code typed) compared with it (so a wrong code is told apart from a wrong indexer).
  *
  * @throws {CliError} for an unreachable indexer, its error answers (with its message), an answer for
  *         another chain or registry, a proof that fails against the root, or a wrong code.
@@ -27,13 +27,13 @@ export async function proofFromIndexer(
     deployment,
     batch,
     serial,
-    codeHash,
+    cardKey,
   }: {
     url: string;
     deployment: Deployment;
     batch: BatchView;
     serial: number;
-    codeHash: Hex;
+    cardKey: Address;
   },
 ): Promise<Hex[]> {
   if (!/^https?:\/\//.test(url)) {
@@ -67,8 +67,14 @@ export async function proofFromIndexer(
   }
   const data = (body as { data?: ProofAnswer } | null)?.data;
   const proof = data?.proof;
-  const committed = data?.codeHash;
-  if (data === undefined || !Array.isArray(proof) || !proof.every((node) => isBytes32(node)) || !isBytes32(committed)) {
+  const committed = data?.cardKey;
+  if (
+    data === undefined ||
+    !Array.isArray(proof) ||
+    !proof.every((node) => isBytes32(node)) ||
+    typeof committed !== "string" ||
+    !isAddress(committed, { strict: false })
+  ) {
     throw new CliError(`the indexer at ${where} answered something that is not a card proof`, {
       hint: "check that --indexer-url points to a CardProof indexer, or pass --manifest <file>",
     });
@@ -89,7 +95,7 @@ export async function proofFromIndexer(
     registry: deployment.registry,
     batchId: batch.batchId,
     serial,
-    codeHash: committed.toLowerCase() as Hex,
+    cardKey: committed.toLowerCase() as Address,
   });
   if (!verifyMerkleProof(proof as Hex[], batch.merkleRoot, leaf)) {
     throw new CliError(
@@ -99,7 +105,7 @@ export async function proofFromIndexer(
       },
     );
   }
-  if (committed.toLowerCase() !== codeHash) throw wrongCodeError(batch.batchId, serial);
+  if (committed.toLowerCase() !== cardKey.toLowerCase()) throw wrongCodeError(batch.batchId, serial);
   return proof as Hex[];
 }
 

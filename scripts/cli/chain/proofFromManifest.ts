@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 
-import { bytesToHex, type Hex } from "viem";
+import { bytesToHex, type Address, type Hex } from "viem";
 
 import { decodeBatchManifest, hashBatchManifest, type DecodedBatchManifest } from "../../lib/batchManifest.js";
 import { buildMerkleTree } from "../../lib/buildMerkleTree.js";
@@ -16,9 +16,10 @@ import { wrongCodeError } from "./wrongCodeError.js";
 /**
  * The Merkle proof of card `serial` from the batch's manifest file, after checking that the file is
  * the manifest of this batch on this deployment (chain, registry, batch id, card count, the hash the
- * issuer committed, the on-chain root) and that `codeHash` is the card's committed code hash.
+ * issuer committed, the on-chain root) and that `cardKey` (derived from the code typed) is the
+ * card's committed card key.
  *
- * @dev Rebuilds every leaf and the tree (a few seconds for 1,000,000 cards). The code hash is
+ * @dev Rebuilds every leaf and the tree (a few seconds for 1,000,000 cards). The card key is
  *      compared first, so a wrong code is reported before that work and before any transaction.
  * @throws {CliError} for a missing or malformed file, any mismatch (saying which), or a wrong code.
  */
@@ -29,13 +30,13 @@ export async function proofFromManifest(
     deployment,
     batch,
     serial,
-    codeHash,
+    cardKey,
   }: {
     path: string;
     deployment: Deployment;
     batch: BatchView;
     serial: number;
-    codeHash: Hex;
+    cardKey: Address;
   },
 ): Promise<Hex[]> {
   const bytes = await readManifestFile(path);
@@ -57,7 +58,7 @@ export async function proofFromManifest(
   if (serial >= manifest.count) {
     throw new CliError(`batch ${batch.batchId} has no card ${serial} (serials 0-${manifest.count - 1})`);
   }
-  if (bytesToHex(manifest.codeHashes.subarray(32 * serial, 32 * serial + 32)) !== codeHash) {
+  if (bytesToHex(manifest.cardKeys.subarray(20 * serial, 20 * serial + 20)) !== cardKey.toLowerCase()) {
     throw wrongCodeError(batch.batchId, serial);
   }
 
@@ -80,7 +81,7 @@ export async function proofFromManifest(
   });
   const progress = ctx.output.progress("rebuilding the batch's Merkle tree", manifest.count, "cards");
   for (let i = 0; i < manifest.count; i++) {
-    hashLeaf(i, manifest.codeHashes.subarray(32 * i, 32 * i + 32), leaves, 32 * i);
+    hashLeaf(i, manifest.cardKeys.subarray(20 * i, 20 * i + 20), leaves, 32 * i);
     if ((i & 0xffff) === 0xffff) progress.update(i + 1);
   }
   const tree = buildMerkleTree(leaves);

@@ -99,20 +99,44 @@ export async function readRunOf(
 }
 
 /**
- * The custody run that holds the whole lot `[start, end)` of `batch`: the run's start is the hint
- * the registry's lot functions take.
+ * A lot as the registry's lot functions see it (registry v2, issue 12 §3): the custody runs it
+ * crosses, summed up, and the hint to send.
+ */
+export type LotCustody = {
+  /** The runs the lot crosses, in serial order (the first may start before the lot, the last end after it). */
+  runs: CustodyRun[];
+  /** The lot's holder when every crossed run has the same one (else the command was refused). */
+  holder: Address;
+  /** Whether any crossed run is activated. */
+  activated: boolean;
+  /** Whether any crossed run is revoked. */
+  revoked: boolean;
+  /** The reason of the first revoked run, else 0. */
+  revokeReason: number;
+  /**
+   * The hint `transferLot`, `activateLot` and `revokeLot` take: `start == 0 ? 0 : runStartOf(start - 1)`
+   * (the run holding the card before the lot, which the registry may merge with).
+   */
+  hint: number;
+};
+
+/**
+ * The custody of lot `[start, end)` of `batch`: every run it crosses (a lot may span several runs
+ * since registry v2) and the hint for the lot functions, per issue 12 §3.
  *
- * @throws {CliError} when the lot runs past the batch, or spans more than one run (the message
- *         names the run's range and holder, so the user can split the lot there).
+ * @param options.mixedHolders accept runs of different holders (revocation); otherwise a lot whose
+ *        runs have different holders is refused, naming them.
+ * @throws {CliError} when the lot runs past the batch, or its runs have different holders.
  */
 export async function readLotRun(
   ctx: CliContext,
   registry: Address,
   batch: BatchView,
   lot: { start: number; end: number },
-  /** What to do when the lot spans two runs (default: split it at the boundary). */
+  /** What to do when the lot's runs have different holders (default: split it at the boundary). */
   acrossRunsHint?: string,
-): Promise<CustodyRun> {
+  options: { mixedHolders?: boolean } = {},
+): Promise<LotCustody> {
   if (lot.end > batch.count) {
     throw new CliError(
       `batch ${batch.batchId} has ${batch.count} cards (serials 0-${batch.count - 1}): ` +
@@ -120,17 +144,50 @@ export async function readLotRun(
       { exitCode: 2 },
     );
   }
-  const run = await readRunOf(ctx, registry, batch.batchId, lot.start);
-  if (lot.end > run.end) {
+  const runs = [await readRunOf(ctx, registry, batch.batchId, lot.start)];
+  while (runs.at(-1)!.end < lot.end) runs.push(await readRunAt(ctx, registry, batch.batchId, runs.at(-1)!.end));
+  const first = runs[0]!;
+  const other = runs.find((run) => run.holder !== first.holder);
+  if (other !== undefined && options.mixedHolders !== true) {
     throw new CliError(
-      `cards ${describeLot(lot.start, lot.end)} of batch ${batch.batchId} are not one custody lot: ` +
-        `cards ${describeLot(run.start, run.end)} are held by ${run.holder}${run.activated ? " (activated)" : ""}` +
-        `${run.revoked ? " (revoked)" : ""}, and card ${run.end} starts another lot`,
+      `cards ${describeLot(lot.start, lot.end)} of batch ${batch.batchId} have more than one holder: ` +
+        `cards ${describeLot(Math.max(first.start, lot.start), first.end)} are held by ${first.holder}, ` +
+        `cards from ${other.start} by ${other.holder}`,
       {
         hint:
-          acrossRunsHint ?? `split the range at ${run.end}: ${describeLot(lot.start, run.end)} first, then the rest`,
+          acrossRunsHint ??
+          `split the range at ${other.start}: ${describeLot(lot.start, other.start)} first, then the rest`,
       },
     );
   }
-  return run;
+  const revoked = runs.find((run) => run.revoked);
+  const hint = lot.start === 0 ? 0 : (await readRunOf(ctx, registry, batch.batchId, lot.start - 1)).start;
+  return {
+    runs,
+    holder: first.holder,
+    activated: runs.some((run) => run.activated),
+    revoked: revoked !== undefined,
+    revokeReason: revoked?.revokeReason ?? 0,
+    hint,
+  };
+}
+
+/** The custody run starting at `start` (a run start), read with `runAt`. */
+async function readRunAt(ctx: CliContext, registry: Address, batchId: bigint, start: number): Promise<CustodyRun> {
+  const run = await readChain(ctx, `read the custody run from card ${start} of batch ${batchId}`, () =>
+    ctx.client.readContract({
+      address: registry,
+      abi: voucherRegistryAbi,
+      functionName: "runAt",
+      args: [batchId, start],
+    }),
+  );
+  return {
+    start,
+    end: run.end,
+    holder: run.holder,
+    activated: (run.flags & RUN_ACTIVATED) !== 0,
+    revoked: (run.flags & RUN_REVOKED) !== 0,
+    revokeReason: run.revokeReason,
+  };
 }

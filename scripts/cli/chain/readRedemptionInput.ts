@@ -11,7 +11,7 @@ export type RedemptionInput = {
   code: string;
   batchId: bigint;
   serial: number;
-  /** Whether it came as a typed code or as a scanned redemption payload (`CPS1…`). */
+  /** Whether it came as a typed code or as a scanned redemption payload (`CPS2…`). */
   form: "code" | "payload";
 };
 

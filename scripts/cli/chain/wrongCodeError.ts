@@ -1,7 +1,7 @@
 import { CliError } from "../CliError.js";
 
 /**
- * The code given does not hash to the code hash committed for the card: found before any
+ * The card key derived from the code given is not the card key committed for the card: found before any
  * transaction, so nothing is sent. The message names the card only, never the code.
  */
 export function wrongCodeError(batchId: bigint, serial: number): CliError {

@@ -315,7 +315,7 @@ async function prepareFolder(
     const stages = new Map<PreparationStage, Progress>();
     const labels: Record<PreparationStage, string> = {
       codes: "generating secret codes",
-      hashes: "hashing codes and leaves",
+      keys: "deriving card keys and leaves",
       tree: "building the Merkle tree",
       manifest: "encoding the manifest",
     };

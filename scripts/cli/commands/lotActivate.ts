@@ -42,7 +42,7 @@ Signed by the cards' holder or its approved operator. The cards must form one cu
       address: registry,
       abi: voucherRegistryAbi,
       functionName: "activateLot",
-      args: [lot.batchId, lot.start, lot.end, run.start],
+      args: [lot.batchId, lot.start, lot.end, run.hint],
       action: `activate cards ${serials} of batch ${lot.batchId}`,
     });
     output.result(

@@ -40,7 +40,7 @@ Redeemed. Works while the registry is paused. The cards must form one custody lo
         hint: "sign with the issuer's key (CARDPROOF_PRIVATE_KEY)",
       });
     }
-    const run = await readLotRun(ctx, registry, batch, lot);
+    const run = await readLotRun(ctx, registry, batch, lot, undefined, { mixedHolders: true });
     if (run.revoked) {
       throw new CliError(
         `cards ${serials} of batch ${lot.batchId} are already revoked (${describeRevokeReason(run.revokeReason)})`,
@@ -51,7 +51,7 @@ Redeemed. Works while the registry is paused. The cards must form one custody lo
       address: registry,
       abi: voucherRegistryAbi,
       functionName: "revokeLot",
-      args: [lot.batchId, lot.start, lot.end, run.start, reason],
+      args: [lot.batchId, lot.start, lot.end, run.hint, reason],
       action: `revoke cards ${serials} of batch ${lot.batchId}`,
     });
     output.result(

@@ -19,7 +19,7 @@ export const lotTransferCommand: CliCommand = {
   --from <address>   the current holder, when you move its cards as its approved operator
                      (default: you, the signer)
 
-The cards must form one custody lot (one holder, same activation): \`cardproof status <batch-id>/<serial>\`
+The cards must have one holder (a lot may span several custody runs): \`cardproof status <batch-id>/<serial>\`
 shows a card's holder and lot. Revoked or expired cards cannot move.`,
   options: { to: { type: "string" }, from: { type: "string" } },
   async run({ values, positionals, output, context }) {
@@ -54,7 +54,7 @@ shows a card's holder and lot. Revoked or expired cards cannot move.`,
       address: registry,
       abi: voucherRegistryAbi,
       functionName: "transferLot",
-      args: [lot.batchId, from, to, lot.start, lot.end, run.start],
+      args: [lot.batchId, from, to, lot.start, lot.end, run.hint],
       action: `transfer cards ${serials} of batch ${lot.batchId} to ${to}`,
     });
     output.result(

@@ -83,7 +83,7 @@ transaction per batch).`,
       address: escrow,
       abi: escrowCallAbi,
       functionName: "fulfill",
-      args: [order, start, run.start],
+      args: [order, start, run.hint],
       action: `deliver cards ${serials} of batch ${order.batchId} for order ${orderId}`,
     });
     const state = await readChain(ctx, `read order ${orderId}`, () =>

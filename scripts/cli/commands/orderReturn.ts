@@ -53,7 +53,7 @@ CLI approves it first if not). Cards you skip (redeemed or passed on) cannot be 
     const lot = { start, end };
     const serials = describeLot(start, end);
     const batch = await readBatch(ctx, registry, order.batchId);
-    const run = await readLotRun(ctx, registry, batch, lot, "return a part of the lot held as one run");
+    const run = await readLotRun(ctx, registry, batch, lot, "return only cards you still hold");
     if (run.holder !== buyer) {
       throw new CliError(`cards ${serials} of batch ${order.batchId} are held by ${run.holder}, not by you`, {
         hint: "return only cards you still hold: pick another --start/--end",
@@ -81,7 +81,7 @@ CLI approves it first if not). Cards you skip (redeemed or passed on) cannot be 
       address: escrow,
       abi: escrowCallAbi,
       functionName: "returnCards",
-      args: [order, start, end, run.start],
+      args: [order, start, end, run.hint],
       action: `return cards ${serials} of batch ${order.batchId} for order ${orderId}`,
     });
     const state = await readChain(ctx, `read order ${orderId}`, () =>

@@ -1,7 +1,8 @@
 import { stringToHex, type Address } from "viem";
 
+import { deriveCardKey, deriveCardSecret } from "../../lib/deriveCardKey.js";
 import { formatCode } from "../../lib/formatCode.js";
-import { hashCode } from "../../lib/hashCode.js";
+import { signRedemption, type CompactRedemptionSignature } from "../../lib/redemptionTypedData.js";
 import { describeRevokeReason } from "../../lib/revokeReasons.js";
 import { voucherRegistryAbi } from "../../lib/voucherRegistryAbi.js";
 import { parseBatchId } from "../chain/parseBatchId.js";
@@ -29,7 +30,7 @@ export const redeemCommand: CliCommand = {
        cardproof redeem - [...]          read the code or QR text from standard input
 
   <code>               the code under the scratch panel; case, spaces and dashes do not matter
-  <scanned QR text>    the text of the QR code under the scratch panel (CPS1…): it names its card
+  <scanned QR text>    the text of the QR code under the scratch panel (CPS2…): it names its card
   -                    read the code or QR text from standard input instead: typed hidden at a
                        terminal, or piped (\`scanner | cardproof redeem - …\`). Prefer it: a code
                        given as an argument lands in your shell history and the process list
@@ -40,7 +41,9 @@ export const redeemCommand: CliCommand = {
                        (env ${INDEXER_VARIABLE})
 
 Before anything is sent the CLI checks the card's status, that you may redeem it, and that the
-code is the card's. The code is never printed. Signed by a redeemer of the batch
+code is the card's. The code never leaves this machine: it derives the card's key, which signs
+"redeem this card for <your account>" (EIP-712); only that signature is sent, and it is worthless
+to any other account. The code is never printed. Sent by a redeemer of the batch
 (\`cardproof batch redeemer <batch-id> --add <address>\`).`,
   options: {
     "batch-id": { type: "string" },
@@ -120,19 +123,28 @@ async function redeem(
     });
   }
 
-  const codeHash = hashCode(input.code);
-  const proofArgs = { deployment, batch, serial, codeHash };
+  const cardInput = { chainId: ctx.chainId, registry, batchId, serial, code: input.code };
+  const cardKey = deriveCardKey(cardInput);
+  const proofArgs = { deployment, batch, serial, cardKey };
   const proof =
     source.manifest !== undefined
       ? await proofFromManifest(ctx, { path: source.manifest, ...proofArgs })
       : await proofFromIndexer(ctx, { url: source.indexerUrl!, ...proofArgs });
 
   ctx.output.info(`the code is card ${serial}'s: redeeming it`);
+  // The card secret exists only for this signature; the signature binds the redeemer (msg.sender).
+  const secret = deriveCardSecret(cardInput);
+  let signature: CompactRedemptionSignature;
+  try {
+    signature = await signRedemption(secret, { chainId: ctx.chainId, registry, batchId, serial, redeemer });
+  } finally {
+    secret.fill(0);
+  }
   const receipt = await sendContractTransaction(ctx, {
     address: registry,
     abi: voucherRegistryAbi,
     functionName: "redeem",
-    args: [batchId, serial, runStart, stringToHex(input.code), proof],
+    args: [batchId, serial, runStart, signature.sigR, signature.sigVs, proof],
     action: `redeem ${card}`,
   });
   ctx.output.result(

@@ -301,13 +301,13 @@ describe("cardproof audit", function () {
     });
 
     it("takes the card's QR link, and prints a readable receipt", async function () {
-      const codeHash = fx.f.batch.codeHashes[7]! as Hex;
+      const cardKey = fx.f.batch.cardKeys[7]!;
       const payload = encodeCardPayload({
         chainId: fx.f.chainId,
         registry: fx.f.registryAddress as Hex,
         batchId: fx.f.batch.batchId,
         serial: 7,
-        codeHash,
+        cardKey,
       });
       const run = await fx.cardproof([
         "audit",
@@ -328,7 +328,7 @@ describe("cardproof audit", function () {
         registry: STRANGER,
         batchId: fx.f.batch.batchId,
         serial: 7,
-        codeHash: `0x${"11".repeat(32)}`,
+        cardKey: `0x${"11".repeat(20)}`,
       });
       const run = await fx.cardproof(["audit", "card", payload, ...fx.target]);
       expect(run.code).to.equal(2);

@@ -6,7 +6,7 @@ import { encodeFunctionData, type Address, type Hex } from "viem";
 
 import { hashBatchManifest } from "../../../scripts/lib/batchManifest.js";
 import { cardUrl, encodeCardPayload } from "../../../scripts/lib/cardPayload.js";
-import { hashCode } from "../../../scripts/lib/hashCode.js";
+import { deriveCardKey } from "../../../scripts/lib/deriveCardKey.js";
 import { decodeSecretPayload } from "../../../scripts/lib/secretPayload.js";
 import { voucherRegistryAbi } from "../../../scripts/lib/voucherRegistryAbi.js";
 import { readCodesFile } from "../../../scripts/mint/codesFile.js";
@@ -103,11 +103,13 @@ describe("cardproof batch mint and batch print", function () {
 
     const onChain = await readOnChain(BigInt(minted.batchId));
     expect(onChain).to.contain(minted.merkleRoot.slice(2));
-    // The codes file decrypts to codes whose hashes are the manifest's.
+    // The codes file decrypts to codes whose card keys are the manifest's.
     const { codes, header } = await readCodesFile(join(minted.folder, "codes.cpcodes"), PASSPHRASE);
     expect(header.manifestHash).to.equal(minted.manifestHash);
     const first = new TextDecoder().decode(codes.subarray(0, 20));
-    expect(manifest.toString("latin1")).to.contain(hashCode(first));
+    expect(manifest.toString("latin1")).to.contain(
+      deriveCardKey({ chainId: 31337n, registry, batchId: BigInt(minted.batchId), serial: 0, code: first }),
+    );
   });
 
   it("prints cards whose QR images decode to the exact public link and secret payload", async function () {
@@ -147,7 +149,13 @@ describe("cardproof batch mint and batch print", function () {
     };
     const expectedUrl = cardUrl(
       VERIFIER,
-      encodeCardPayload({ chainId: 31337n, registry, batchId, serial: 11, codeHash: hashCode(code) }),
+      encodeCardPayload({
+        chainId: 31337n,
+        registry,
+        batchId,
+        serial: 11,
+        cardKey: deriveCardKey({ chainId: 31337n, registry, batchId, serial: 11, code }),
+      }),
     );
     const png = await readFile(join(out, "png", "card-011.png"));
     const drawing = layoutCard(card, { verifierBase: VERIFIER });

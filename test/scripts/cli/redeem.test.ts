@@ -1,9 +1,19 @@
 import { readFile } from "node:fs/promises";
 
 import { expect } from "chai";
-import { getAddress, hexToNumber, stringToHex, type Hex } from "viem";
+import {
+  compactSignatureToSignature,
+  decodeFunctionData,
+  getAddress,
+  hexToNumber,
+  recoverTypedDataAddress,
+  stringToHex,
+  type Hex,
+} from "viem";
 
 import { formatCode } from "../../../scripts/lib/formatCode.js";
+import { redemptionTypedData } from "../../../scripts/lib/redemptionTypedData.js";
+import { voucherRegistryAbi } from "../../../scripts/lib/voucherRegistryAbi.js";
 import { encodeSecretPayload } from "../../../scripts/lib/secretPayload.js";
 import { createApi } from "../../../server/api/createApi.js";
 import { startHttpServer } from "../../../server/api/startHttpServer.js";
@@ -80,6 +90,55 @@ describe("cardproof redeem", function () {
     const human = await cardproof(["status", `${id}/3`]);
     expect(human.stdout.split("\n")[0]).to.match(/^Redeemed — already used on \d{4}-\d{2}-\d{2}: do not accept it$/);
     expect(human.stdout).to.contain(`redeemed by ${redeemer}`);
+  });
+
+  it("sends no form of the code: calldata and logs hold only a card signature bound to the sending redeemer", async function () {
+    const run = await cardproof(
+      ["redeem", "-", "--batch-id", id, "--serial", "1", "--manifest", batch.manifestPath, "--json"],
+      as(4),
+      batch.codes[1],
+    );
+    expect(run.code, run.stderr).to.equal(0);
+    const hash = run.json<{ transaction: Hex }>().transaction;
+    const tx = (await chain.provider.request({ method: "eth_getTransactionByHash", params: [hash] })) as {
+      input: Hex;
+      from: string;
+      to: string;
+    };
+    const receipt = (await chain.provider.request({ method: "eth_getTransactionReceipt", params: [hash] })) as {
+      logs: { data: Hex; topics: Hex[] }[];
+    };
+    const code = batch.codes[1]!;
+    const onChain = [tx.input, ...receipt.logs.flatMap((log) => [log.data, ...log.topics])].join("\n").toLowerCase();
+    for (const form of [code, formatCode(code), stringToHex(code).slice(2), stringToHex(formatCode(code)).slice(2)]) {
+      expect(onChain, "a form of the code on chain").not.to.contain(form.toLowerCase());
+    }
+    // The calldata is redeem(batchId, serial, hint, sigR, sigVs, proof); its signature recovers the
+    // card key the manifest commits to only with the sender as redeemer.
+    const { functionName, args } = decodeFunctionData({ abi: voucherRegistryAbi, data: tx.input });
+    expect(functionName).to.equal("redeem");
+    const [batchId, serial, , sigR, sigVs] = args as readonly [bigint, number, number, Hex, Hex, readonly Hex[]];
+    const signature = compactSignatureToSignature({ r: sigR, yParityAndS: sigVs });
+    const card = { chainId: 31337n, registry: getAddress(tx.to), batchId, serial };
+    const signer = await recoverTypedDataAddress({
+      ...redemptionTypedData({ ...card, redeemer: getAddress(tx.from) }),
+      signature,
+    });
+    expect(signer.toLowerCase()).to.equal(batch.cardKeys[1]);
+    const forOther = await recoverTypedDataAddress({
+      ...redemptionTypedData({ ...card, redeemer: getAddress(chain.accounts[2]!) }),
+      signature,
+    });
+    expect(forOther.toLowerCase()).not.to.equal(batch.cardKeys[1]);
+  });
+
+  it("refuses a CardProof v1 redemption QR code (CPS1) with a clear error and no transaction", async function () {
+    const before = await blockNumber();
+    const v2 = encodeSecretPayload({ code: batch.codes[5]!, batchId: batch.batchId, serial: 5 });
+    const run = await cardproof(["redeem", "-", "--manifest", batch.manifestPath], as(4), `CPS1${v2.slice(4)}`);
+    expect(run.code).not.to.equal(0);
+    expect(run.stderr).to.contain("printed for CardProof v1 (CPS1), which registry v2 cannot redeem");
+    expect(await blockNumber()).to.equal(before);
   });
 
   it("redeems a card by the text of its scanned redemption QR code", async function () {

@@ -24,7 +24,7 @@ describe("cardproof status", function () {
       registry: registryAddress,
       batchId: batch.batchId,
       serial,
-      codeHash: batch.codeHashes[serial]!,
+      cardKey: batch.cardKeys[serial]!,
     });
 
   before(async function () {

@@ -126,8 +126,8 @@ describe("npm start (scripts/demo)", function () {
       expect(payload.batchId).to.equal(manifest.batchId);
       expect(payload.chainId).to.equal(manifest.chainId);
       expect(manifest.registry.startsWith(payload.registryPrefix)).to.equal(true);
-      const codeHash = bytesToHex(manifest.codeHashes.subarray(card.serial * 32, card.serial * 32 + 32));
-      expect(codeHash.startsWith(payload.codeHashPrefix)).to.equal(true);
+      const cardKey = bytesToHex(manifest.cardKeys.subarray(card.serial * 20, card.serial * 20 + 20));
+      expect(cardKey.startsWith(payload.cardKeyPrefix)).to.equal(true);
       expect(card.apiUrl).to.match(new RegExp(`/v1/batches/${manifest.batchId}/cards/${card.serial}$`));
     }
     // Cards 0-5 printed: an A4 PDF sheet, and one PNG and one SVG per card.

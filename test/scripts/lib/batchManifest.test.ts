@@ -8,15 +8,17 @@ import {
   hashBatchManifest,
   looksLikeCardCode,
 } from "../../../scripts/lib/batchManifest.js";
+import { deriveCardKey } from "../../../scripts/lib/deriveCardKey.js";
 import { formatCode } from "../../../scripts/lib/formatCode.js";
 import { generateCodes } from "../../../scripts/lib/generateCode.js";
-import { hashCode } from "../../../scripts/lib/hashCode.js";
 import { InvalidBatchManifestError } from "../../../scripts/lib/InvalidBatchManifestError.js";
 
 const REGISTRY: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const CODES = generateCodes(3);
-const CODE_HASHES = CODES.map((code) => hashCode(code));
-const MANIFEST = { chainId: 31337n, registry: REGISTRY, batchId: 4294967297n, codeHashes: CODE_HASHES };
+const CARD_KEYS = CODES.map((code, serial) =>
+  deriveCardKey({ chainId: 31337n, registry: REGISTRY, batchId: 4294967297n, serial, code }),
+);
+const MANIFEST = { chainId: 31337n, registry: REGISTRY, batchId: 4294967297n, cardKeys: CARD_KEYS };
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 const bytes = (value: string) => new TextEncoder().encode(value);
@@ -41,39 +43,36 @@ describe("batchManifest", function () {
   describe("encodeBatchManifest", function () {
     it("writes the documented canonical JSON: keys in order, no whitespace, decimal strings, lower-case hex", function () {
       expect(text(encodeBatchManifest(MANIFEST))).to.equal(
-        `{"version":1,"chainId":"31337","registry":"0x5fbdb2315678afecb367f032d93f642f64180aa3",` +
-          `"batchId":"4294967297","count":3,"codeHashes":["${CODE_HASHES[0]}","${CODE_HASHES[1]}","${CODE_HASHES[2]}"]}`,
+        `{"version":2,"chainId":"31337","registry":"0x5fbdb2315678afecb367f032d93f642f64180aa3",` +
+          `"batchId":"4294967297","count":3,"cardKeys":["${CARD_KEYS[0]}","${CARD_KEYS[1]}","${CARD_KEYS[2]}"]}`,
       );
     });
 
-    it("encodes flat code hashes and hex code hashes (any case) to the same bytes", function () {
-      const flat = new Uint8Array(32 * 3);
-      CODE_HASHES.forEach((hash, i) => flat.set(Buffer.from(hash.slice(2), "hex"), 32 * i));
-      const upper = CODE_HASHES.map((hash) => `0x${hash.slice(2).toUpperCase()}` as Hex);
+    it("encodes flat card keys and hex card keys (any case) to the same bytes", function () {
+      const flat = new Uint8Array(20 * 3);
+      CARD_KEYS.forEach((key, i) => flat.set(Buffer.from(key.slice(2), "hex"), 20 * i));
+      const upper = CARD_KEYS.map((key) => `0x${key.slice(2).toUpperCase()}` as Hex);
       const expected = encodeBatchManifest(MANIFEST);
-      expect(encodeBatchManifest({ ...MANIFEST, codeHashes: flat })).to.deep.equal(expected);
-      expect(encodeBatchManifest({ ...MANIFEST, codeHashes: upper })).to.deep.equal(expected);
+      expect(encodeBatchManifest({ ...MANIFEST, cardKeys: flat })).to.deep.equal(expected);
+      expect(encodeBatchManifest({ ...MANIFEST, cardKeys: upper })).to.deep.equal(expected);
     });
 
-    it("predicts its length without encoding: 69 bytes per card plus the header", function () {
+    it("predicts its length without encoding: 45 bytes per card plus the header", function () {
       for (const count of [1, 2, 3, 1000]) {
-        const codeHashes = new Uint8Array(32 * count).fill(7);
-        const encoded = encodeBatchManifest({ ...MANIFEST, codeHashes });
+        const cardKeys = new Uint8Array(20 * count).fill(7);
+        const encoded = encodeBatchManifest({ ...MANIFEST, cardKeys });
         expect(batchManifestLength({ ...MANIFEST, count })).to.equal(encoded.length);
       }
-      expect(batchManifestLength({ ...MANIFEST, count: 1_000_000 })).to.equal(69_000_141);
+      expect(batchManifestLength({ ...MANIFEST, count: 1_000_000 })).to.equal(45_000_139);
     });
 
-    it("refuses values outside their Solidity types, and empty or ragged code hashes", function () {
+    it("refuses values outside their Solidity types, and empty or ragged card keys", function () {
       expect(() => encodeBatchManifest({ ...MANIFEST, chainId: -1n })).to.throw(RangeError, "uint256");
       expect(() => encodeBatchManifest({ ...MANIFEST, batchId: 1n << 64n })).to.throw(RangeError, "uint64");
       expect(() => encodeBatchManifest({ ...MANIFEST, registry: "0x1234" as Address })).to.throw(RangeError, "address");
-      expect(() => encodeBatchManifest({ ...MANIFEST, codeHashes: [] })).to.throw(RangeError, "1 to");
-      expect(() => encodeBatchManifest({ ...MANIFEST, codeHashes: new Uint8Array(33) })).to.throw(
-        RangeError,
-        "32 bytes",
-      );
-      expect(() => encodeBatchManifest({ ...MANIFEST, codeHashes: ["0x12"] })).to.throw(RangeError, "codeHashes[0]");
+      expect(() => encodeBatchManifest({ ...MANIFEST, cardKeys: [] })).to.throw(RangeError, "1 to");
+      expect(() => encodeBatchManifest({ ...MANIFEST, cardKeys: new Uint8Array(33) })).to.throw(RangeError, "20 bytes");
+      expect(() => encodeBatchManifest({ ...MANIFEST, cardKeys: ["0x12"] })).to.throw(RangeError, "cardKeys[0]");
     });
   });
 
@@ -93,8 +92,8 @@ describe("batchManifest", function () {
         batchId: 4294967297n,
         count: 3,
       });
-      expect(decoded.codeHashes.length).to.equal(96);
-      expect(bytesToHex(decoded.codeHashes.subarray(64, 96))).to.equal(CODE_HASHES[2]);
+      expect(decoded.cardKeys.length).to.equal(60);
+      expect(bytesToHex(decoded.cardKeys.subarray(40, 60))).to.equal(CARD_KEYS[2]);
     });
 
     it("reads a uint256 chain id and the largest uint64 batch id", function () {
@@ -112,11 +111,11 @@ describe("batchManifest", function () {
       expect(rejection(new Uint8Array([0xff, 0xfe, 0x7b])).reason).to.equal("encoding");
     });
 
-    it("refuses secret codes in place of code hashes, and never repeats them", function () {
-      const document = text(encodeBatchManifest(MANIFEST)).replace(CODE_HASHES[1]!, CODES[1]!);
+    it("refuses secret codes in place of card keys, and never repeats them", function () {
+      const document = text(encodeBatchManifest(MANIFEST)).replace(CARD_KEYS[1]!, CODES[1]!);
       const error = rejection(document);
       expect(error.reason).to.equal("secret");
-      expect(error.path).to.equal("codeHashes[1]");
+      expect(error.path).to.equal("cardKeys[1]");
       expect(exposed(error)).not.to.include(CODES[1]);
     });
 
@@ -140,14 +139,15 @@ describe("batchManifest", function () {
     it("refuses wrong types and forms of the defined fields", function () {
       const canonical = JSON.parse(text(encodeBatchManifest(MANIFEST))) as Record<string, unknown>;
       const cases: [Record<string, unknown>, string][] = [
-        [{ ...canonical, version: 2 }, "version"],
+        [{ ...canonical, version: 3 }, "version"],
         [{ ...canonical, chainId: 31337 }, "chainId"],
         [{ ...canonical, batchId: "004294967297" }, "batchId"],
         [{ ...canonical, registry: "0x1234" }, "registry"],
-        [{ ...canonical, count: 4 }, "codeHashes"],
+        [{ ...canonical, count: 4 }, "cardKeys"],
         [{ ...canonical, count: 0 }, "count"],
-        [{ ...canonical, codeHashes: ["0x12"] }, "codeHashes[0]"],
-        [{ ...canonical, codeHashes: "0x12" }, "codeHashes"],
+        [{ ...canonical, cardKeys: ["0x12"] }, "cardKeys[0]"],
+        [{ ...canonical, cardKeys: `0x${"12".repeat(32)}` }, "cardKeys"],
+        [{ ...canonical, cardKeys: [`0x${"12".repeat(32)}`, ...CARD_KEYS.slice(1)] }, "cardKeys[0]"],
       ];
       for (const [document, path] of cases) {
         expect(rejection(JSON.stringify(document)), path).to.include({ reason: "invalid-field", path });
@@ -156,6 +156,21 @@ describe("batchManifest", function () {
       delete missing.registry;
       expect(rejection(JSON.stringify(missing))).to.include({ reason: "invalid-field", path: "registry" });
       expect(rejection("[1,2,3]")).to.include({ reason: "invalid-field", path: "$" });
+    });
+
+    it("names a CardProof v1 manifest (version 1, codeHashes) as such and says to mint again", function () {
+      const v1 = JSON.stringify({
+        version: 1,
+        chainId: "31337",
+        registry: REGISTRY.toLowerCase(),
+        batchId: "4294967297",
+        count: 1,
+        codeHashes: [`0x${"ab".repeat(32)}`],
+      });
+      const error = rejection(v1);
+      expect(error).to.include({ reason: "invalid-field", path: "version" });
+      expect(error.message).to.match(/CardProof v1 manifest/);
+      expect(error.message).to.match(/mint the batch again/);
     });
 
     it("refuses valid content in other bytes: whitespace, key order, upper-case hex, a trailing newline", function () {
@@ -169,9 +184,9 @@ describe("batchManifest", function () {
           registry: parsed.registry,
           batchId: parsed.batchId,
           count: parsed.count,
-          codeHashes: parsed.codeHashes,
+          cardKeys: parsed.cardKeys,
         }),
-        canonical.replace(CODE_HASHES[0]!.slice(2), CODE_HASHES[0]!.slice(2).toUpperCase()),
+        canonical.replace(CARD_KEYS[0]!.slice(2), CARD_KEYS[0]!.slice(2).toUpperCase()),
         `${canonical}\n`,
       ];
       for (const variant of variants) {
@@ -192,7 +207,7 @@ describe("batchManifest", function () {
     });
 
     it("does not take hashes, addresses or decimal ids for codes", function () {
-      for (const value of [...CODE_HASHES, REGISTRY, "31337", "4294967297", "18446744073709551615", "version"]) {
+      for (const value of [...CARD_KEYS, REGISTRY, "31337", "4294967297", "18446744073709551615", "version"]) {
         expect(looksLikeCardCode(value), value).to.equal(false);
       }
     });

@@ -18,8 +18,8 @@ import {
 import { computeCheckCharacter } from "../../../scripts/lib/codeAlphabet.js";
 import { bytesToDecimal } from "../../../scripts/lib/decimalBytes.js";
 import { computeDecimalCheck } from "../../../scripts/lib/decimalCheckDigits.js";
+import { deriveCardKey } from "../../../scripts/lib/deriveCardKey.js";
 import { formatCode } from "../../../scripts/lib/formatCode.js";
-import { hashCode } from "../../../scripts/lib/hashCode.js";
 import type { LeafParameters } from "../../../scripts/lib/hashLeaf.js";
 import { InvalidCardPayloadError } from "../../../scripts/lib/InvalidCardPayloadError.js";
 import { decodeSecretPayload, encodeSecretPayload } from "../../../scripts/lib/secretPayload.js";
@@ -43,7 +43,7 @@ const WORST: LeafParameters = {
   registry: "0xffffffffffffffffffffffffffffffffffffffff",
   batchId: MAX_UINT64,
   serial: MAX_UINT32,
-  codeHash: `0x${"ff".repeat(32)}`,
+  cardKey: `0x${"ff".repeat(20)}`,
 };
 /** A card of the local chain's demo registry. */
 const TYPICAL: LeafParameters = {
@@ -51,7 +51,13 @@ const TYPICAL: LeafParameters = {
   registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
   batchId: makeBatchId(1, 7),
   serial: 4321,
-  codeHash: hashCode(SECRET_CODES[0]!),
+  cardKey: deriveCardKey({
+    chainId: 31337n,
+    registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+    batchId: makeBatchId(1, 7),
+    serial: 4321,
+    code: SECRET_CODES[0]!,
+  }),
 };
 
 /** What `fn` threw, asserting it is an InvalidCardPayloadError. */
@@ -82,14 +88,14 @@ function bytesOf(seed: number, length: number): Uint8Array {
 
 describe("cardPayload", function () {
   describe("encodeCardPayload and decodeCardPayload", function () {
-    it("round-trip every field, keeping 8-byte prefixes of the registry and the code hash", function () {
+    it("round-trip every field, keeping 8-byte prefixes of the registry and the card key", function () {
       const payload = encodeCardPayload(TYPICAL);
       expect(decodeCardPayload(payload)).to.deep.equal({
         chainId: 31337n,
         registryPrefix: "0x5fbdb2315678afec",
         batchId: makeBatchId(1, 7),
         serial: 4321,
-        codeHashPrefix: TYPICAL.codeHash.slice(0, 18),
+        cardKeyPrefix: TYPICAL.cardKey.slice(0, 18),
       });
     });
 
@@ -102,23 +108,23 @@ describe("cardPayload", function () {
         for (const batchId of batchIds) {
           for (const serial of serials) {
             const registry = toHex(bytesOf(seed++, 20)) as Address;
-            const codeHash = toHex(bytesOf(seed++, 32));
-            const leaf = { chainId, registry, batchId, serial, codeHash };
+            const cardKey = toHex(bytesOf(seed++, 20)) as Address;
+            const leaf = { chainId, registry, batchId, serial, cardKey };
             const decoded = decodeCardPayload(encodeCardPayload(leaf));
             expect(decoded).to.deep.equal({
               chainId,
               registryPrefix: registry.slice(0, 18),
               batchId,
               serial,
-              codeHashPrefix: codeHash.slice(0, 18),
+              cardKeyPrefix: cardKey.slice(0, 18),
             });
             expect(matchesCardPayload(decoded, leaf)).to.equal(true);
           }
         }
       }
       for (const registry of ["0x0000000000000000000000000000000000000000", WORST.registry] as const) {
-        for (const codeHash of [`0x${"00".repeat(32)}`, WORST.codeHash] as const) {
-          const leaf = { ...WORST, registry, codeHash };
+        for (const cardKey of [`0x${"00".repeat(20)}`, WORST.cardKey] as const) {
+          const leaf = { ...WORST, registry, cardKey };
           expect(matchesCardPayload(decodeCardPayload(encodeCardPayload(leaf)), leaf)).to.equal(true);
         }
       }
@@ -128,7 +134,7 @@ describe("cardPayload", function () {
       const smallest = encodeCardPayload({ ...TYPICAL, chainId: 1n });
       const largest = encodeCardPayload(WORST);
       for (const payload of [smallest, largest, encodeCardPayload(TYPICAL)]) {
-        expect(payload).to.match(/^1[0-9]+$/);
+        expect(payload).to.match(/^2[0-9]+$/);
         expect(payload[0]).to.equal(String(CARD_PAYLOAD_VERSION));
       }
       expect(smallest).to.have.length(76);
@@ -146,7 +152,7 @@ describe("cardPayload", function () {
         [{ serial: -1 }, /is not a uint32/],
         [{ serial: MAX_UINT32 + 1 }, /is not a uint32/],
         [{ serial: 1.5 }, /is not a uint32/],
-        [{ codeHash: "0x1234" }, /codeHash is not a 32-byte hex value/],
+        [{ cardKey: "0x1234" }, /cardKey is not an address/],
       ];
       for (const [change, message] of cases) {
         expect(() => encodeCardPayload({ ...TYPICAL, ...change }), message.source).to.throw(RangeError, message);
@@ -166,7 +172,7 @@ describe("cardPayload", function () {
         [{ chainId: 1n }, false],
         [{ serial: TYPICAL.serial + 1 }, false],
         [{ batchId: TYPICAL.batchId + 1n }, false],
-        [{ codeHash: hashCode(SECRET_CODES[1]!) }, false],
+        [{ cardKey: deriveCardKey({ ...TYPICAL, code: SECRET_CODES[1]! }) }, false],
       ];
       for (const [change, expected] of cases) {
         expect(matchesCardPayload(decoded, { ...TYPICAL, ...change }), Object.keys(change).join()).to.equal(expected);
@@ -248,20 +254,28 @@ describe("cardPayload", function () {
 
     it("an empty payload, and lengths no card has", function () {
       expect(payloadErrorOf(() => decodeCardPayload("")).reason).to.equal("empty");
-      const error = payloadErrorOf(() => decodeCardPayload(checked("1" + "0".repeat(81))));
+      const error = payloadErrorOf(() => decodeCardPayload(checked("2" + "0".repeat(81))));
       expect(error.reason).to.equal("length");
       expect(error.message).to.equal(
-        "the card data has 87 digits, which no version 1 card has (76 to 96): " +
+        "the card data has 87 digits, which no version 2 card has (76 to 96): " +
           "digits are missing or extra: scan the QR code on the card again, or copy the whole link",
       );
     });
 
+    it("a version 1 payload, saying the card was printed for CardProof v1", function () {
+      const payload = encodeCardPayload(TYPICAL);
+      const v1 = payloadErrorOf(() => decodeCardPayload(checked(`1${payload.slice(1, -5)}`)));
+      expect(v1.reason).to.equal("version");
+      expect(v1.message).to.match(/^the card was printed for CardProof v1/);
+      expect(v1.details).to.match(/ask the card's issuer to replace it/);
+    });
+
     it("other versions, saying to update the verifier", function () {
       const payload = encodeCardPayload(TYPICAL);
-      const newer = payloadErrorOf(() => decodeCardPayload(checked(`2${payload.slice(1, -5)}`)));
+      const newer = payloadErrorOf(() => decodeCardPayload(checked(`3${payload.slice(1, -5)}`)));
       expect(newer.reason).to.equal("version");
       expect(newer.message).to.equal(
-        "the card data has format version 2, which this verifier does not read: " +
+        "the card data has format version 3, which this verifier does not read: " +
           "the card was printed by a newer CardProof: update the verifier and scan again",
       );
       expect(payloadErrorOf(() => decodeCardPayload(checked(`0${payload.slice(1, -5)}`))).message).to.match(
@@ -279,7 +293,7 @@ describe("cardPayload", function () {
         Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, ...fixed), // chain id 2^63 - 1
       ];
       for (const body of bodies) {
-        const error = payloadErrorOf(() => decodeCardPayload(checked(`1${bytesToDecimal(body)}`)));
+        const error = payloadErrorOf(() => decodeCardPayload(checked(`2${bytesToDecimal(body)}`)));
         expect(error.reason).to.equal("malformed");
         expect(error.message).to.equal(
           "the card data passes its check but is not well-formed: " +
@@ -287,7 +301,7 @@ describe("cardPayload", function () {
         );
       }
       // 29 bytes take 70 digits, which can hold numbers above 2^232.
-      expect(payloadErrorOf(() => decodeCardPayload(checked(`1${"9".repeat(70)}`))).reason).to.equal("malformed");
+      expect(payloadErrorOf(() => decodeCardPayload(checked(`2${"9".repeat(70)}`))).reason).to.equal("malformed");
     });
   });
 

@@ -8,7 +8,7 @@ import { cardUrl, encodeCardPayload } from "../../../scripts/lib/cardPayload.js"
 import { computeCheckCharacter } from "../../../scripts/lib/codeAlphabet.js";
 import { computeDecimalCheck } from "../../../scripts/lib/decimalCheckDigits.js";
 import { generateCodes } from "../../../scripts/lib/generateCode.js";
-import { hashCode } from "../../../scripts/lib/hashCode.js";
+import { deriveCardKey } from "../../../scripts/lib/deriveCardKey.js";
 import { InvalidCardPayloadError } from "../../../scripts/lib/InvalidCardPayloadError.js";
 import { decodeSecretPayload, encodeSecretPayload, SECRET_PAYLOAD_PREFIX } from "../../../scripts/lib/secretPayload.js";
 
@@ -57,12 +57,12 @@ describe("secretPayload", function () {
       }
     });
 
-    it("write CPS1, the code, 29 digits of ids and 3 check digits", function () {
+    it("write CPS2, the code, 29 digits of ids and 3 check digits", function () {
       const payload = encodeSecretPayload({ code: CODE, batchId: BATCH, serial: 42 });
       expect(payload).to.have.length(56);
       expect(payload.startsWith(`${SECRET_PAYLOAD_PREFIX}${CODE}`)).to.equal(true);
       expect(payload.slice(24, 53)).to.equal(((BATCH << 32n) | 42n).toString().padStart(29, "0"));
-      expect(payload).to.match(/^CPS1[0-9A-Z]{20}[0-9]{32}$/);
+      expect(payload).to.match(/^CPS2[0-9A-Z]{20}[0-9]{32}$/);
     });
 
     it("fit a version 3 QR at level Q for every batch id and serial", function () {
@@ -120,7 +120,13 @@ describe("secretPayload", function () {
         registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
         batchId: BATCH,
         serial: 42,
-        codeHash: hashCode(CODE),
+        cardKey: deriveCardKey({
+          chainId: 31337n,
+          registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+          batchId: BATCH,
+          serial: 42,
+          code: CODE,
+        }),
       });
       for (const text of [publicPayload, cardUrl("https://verify.cardproof.example/", publicPayload)]) {
         const error = payloadErrorOf(() => decodeSecretPayload(text));
@@ -136,15 +142,25 @@ describe("secretPayload", function () {
       expect(payloadErrorOf(() => decodeSecretPayload("WIFI:S:cafe;;")).message).to.match(
         /^this is not a CardProof redemption QR code/,
       );
-      expect(payloadErrorOf(() => decodeSecretPayload(`CPS2${payload.slice(4)}`)).reason).to.equal("version");
+      expect(payloadErrorOf(() => decodeSecretPayload(`CPS3${payload.slice(4)}`)).reason).to.equal("version");
       expect(payloadErrorOf(() => decodeSecretPayload(payload.slice(0, -1))).reason).to.equal("length");
       expect(payloadErrorOf(() => decodeSecretPayload(`${payload}7`)).reason).to.equal("length");
       expect(payloadErrorOf(() => decodeSecretPayload(payload.repeat(20))).reason).to.equal("length");
     });
 
+    it("a CPS1 payload, saying it is a CardProof v1 card that registry v2 cannot redeem", function () {
+      const error = payloadErrorOf(() => decodeSecretPayload(`CPS1${payload.slice(4)}`));
+      expect(error.reason).to.equal("version");
+      expect(error.message).to.equal(
+        "this redemption QR code was printed for CardProof v1 (CPS1), which registry v2 cannot redeem: " +
+          "the card is a CardProof v1 card: do not accept it; ask its issuer to replace it",
+      );
+      expect(error.message).not.to.include(CODE);
+    });
+
     it("ids that pass their check but exceed 96 bits", function () {
       const ids = "9".repeat(29);
-      const forged = `CPS1${CODE}${ids}${computeDecimalCheck(ids, 3)}`;
+      const forged = `CPS2${CODE}${ids}${computeDecimalCheck(ids, 3)}`;
       expect(payloadErrorOf(() => decodeSecretPayload(forged)).reason).to.equal("malformed");
     });
 
@@ -158,6 +174,7 @@ describe("secretPayload", function () {
           replaceAt(good, 40, "X"), // a letter among the ids
           good.slice(0, -1), // too short
           `CPS9${good.slice(4)}`, // newer version
+          `CPS1${good.slice(4)}`, // CardProof v1
           `X${good}`, // not a redemption payload
         ];
         for (const input of inputs) {

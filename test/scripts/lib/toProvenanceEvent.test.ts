@@ -19,8 +19,8 @@ describe("toProvenanceEvent", function () {
     await registry.connect(issuer).transferLot(batch.batchId, issuer.address, distributor.address, 0, 4, 0);
     await registry.connect(distributor).activateLot(batch.batchId, 0, 2, 0);
     await registry.connect(issuer).revokeLot(batch.batchId, 6, 8, 4, 2);
-    const { code, proof } = batch.redemptionOf(1);
-    await registry.connect(redeemer).redeem(batch.batchId, 1, 0, code, proof);
+    const { sigR, sigVs, proof } = await batch.redemptionOf(1, redeemer.address);
+    await registry.connect(redeemer).redeem(batch.batchId, 1, 0, sigR, sigVs, proof);
 
     const logs = await ethers.provider.getLogs({ address: await registry.getAddress(), fromBlock: 0 });
     const decoded = logs.map((log) =>

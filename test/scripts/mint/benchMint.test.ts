@@ -35,7 +35,7 @@ describe("scripts/bench/mint.ts --quick --json", function () {
   it("has a row for every figure, each a positive number with a unit", function () {
     expect(report.rows.map((row) => row.key)).to.deep.equal([
       "prepare.codes.seconds",
-      "prepare.hashes.seconds",
+      "prepare.keys.seconds",
       "prepare.tree.seconds",
       "prepare.manifest.seconds",
       "prepare.codesFile.seconds",

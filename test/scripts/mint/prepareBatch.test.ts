@@ -4,12 +4,13 @@ import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 
 import { expect } from "chai";
-import { bytesToHex, keccak256, type Address } from "viem";
+import { bytesToHex, getAddress, keccak256, type Address } from "viem";
+import { privateKeyToAddress } from "viem/accounts";
 
 import { makeBatchId } from "../../../scripts/lib/batchId.js";
 import { decodeBatchManifest, hashBatchManifest } from "../../../scripts/lib/batchManifest.js";
 import { buildMerkleTree } from "../../../scripts/lib/buildMerkleTree.js";
-import { hashCode } from "../../../scripts/lib/hashCode.js";
+import { deriveCardKey, deriveCardSecret } from "../../../scripts/lib/deriveCardKey.js";
 import { createLeafHasher } from "../../../scripts/lib/hashLeaf.js";
 import { isCanonicalCode } from "../../../scripts/lib/isCanonicalCode.js";
 import { verifyMerkleProof } from "../../../scripts/lib/verifyMerkleProof.js";
@@ -39,16 +40,34 @@ async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   throw new Error("expected a rejection");
 }
 
-/** The batch rebuilt card by card with the protocol library, one thread: what prepareBatch must equal. */
+/**
+ * The batch's leaves and tree rebuilt with the protocol library, one thread, from its card keys:
+ * what prepareBatch must equal. The card keys themselves are checked by {@link expectCardKeys}.
+ */
 function reference(batch: PreparedBatch) {
   const hashLeafInto = createLeafHasher(BATCH);
-  const codeHashes = new Uint8Array(32 * batch.count);
   const leaves = new Uint8Array(32 * batch.count);
   for (let serial = 0; serial < batch.count; serial++) {
-    codeHashes.set(Buffer.from(hashCode(batch.codeAt(serial)).slice(2), "hex"), 32 * serial);
-    hashLeafInto(serial, codeHashes.subarray(32 * serial, 32 * serial + 32), leaves, 32 * serial);
+    hashLeafInto(serial, batch.cardKeys.subarray(20 * serial, 20 * serial + 20), leaves, 32 * serial);
   }
-  return { codeHashes, tree: buildMerkleTree(leaves) };
+  return { tree: buildMerkleTree(leaves) };
+}
+
+/**
+ * Checks card keys against `deriveCardKey` (pure JS) and viem's `privateKeyToAddress`: every card of
+ * a small batch; of a large one, the probe serials and 300 random ones (pure JS costs ~0.2 ms a key).
+ */
+function expectCardKeys(batch: PreparedBatch): void {
+  const serials =
+    batch.count <= 1_000
+      ? Array.from({ length: batch.count }, (_, serial) => serial)
+      : [...probeSerials(batch.count), ...Array.from({ length: 300 }, () => Math.floor(Math.random() * batch.count))];
+  for (const serial of serials) {
+    const card = { ...BATCH, serial, code: batch.codeAt(serial) };
+    const expected = deriveCardKey(card);
+    expect(bytesToHex(batch.cardKeys.subarray(20 * serial, 20 * serial + 20)), `card key ${serial}`).to.equal(expected);
+    if (serial < 20) expect(getAddress(expected)).to.equal(privateKeyToAddress(bytesToHex(deriveCardSecret(card))));
+  }
 }
 
 /** Serials worth a proof: both ends, both sides of every task boundary, a few in between. */
@@ -76,7 +95,7 @@ describe("prepareBatch", function () {
       const batch = await prepareBatch({ ...BATCH, count }, workers === undefined ? {} : { workers });
       expect(batch.count).to.equal(count);
       expect(batch.codes.length).to.equal(20 * count);
-      expect(batch.codeHashes.length).to.equal(32 * count);
+      expect(batch.cardKeys.length).to.equal(20 * count);
 
       const codes = Array.from({ length: count }, (_, serial) => batch.codeAt(serial));
       expect(codes.every(isCanonicalCode), "every code is canonical").to.equal(true);
@@ -84,7 +103,7 @@ describe("prepareBatch", function () {
       expect(Buffer.from(batch.codes).toString("latin1")).to.equal(codes.join(""));
 
       const expected = reference(batch);
-      expect(Buffer.from(batch.codeHashes).equals(Buffer.from(expected.codeHashes)), "code hashes").to.equal(true);
+      expectCardKeys(batch);
       expect(batch.tree.root).to.equal(expected.tree.root);
       expect(batch.tree.leafCount).to.equal(count);
       expect(batch.tree.layers).to.have.length(expected.tree.layers.length);
@@ -102,7 +121,7 @@ describe("prepareBatch", function () {
       const manifest = decodeBatchManifest(batch.manifest);
       expect(manifest).to.deep.include({ chainId: BATCH.chainId, batchId: BATCH.batchId, count });
       expect(manifest.registry).to.equal(BATCH.registry.toLowerCase());
-      expect(Buffer.from(manifest.codeHashes).equals(Buffer.from(batch.codeHashes))).to.equal(true);
+      expect(Buffer.from(manifest.cardKeys).equals(Buffer.from(batch.cardKeys))).to.equal(true);
       expect(batch.manifestHash).to.equal(hashBatchManifest(batch.manifest));
       expect(batch.manifestHash).to.equal(keccak256(batch.manifest));
     });
@@ -110,10 +129,24 @@ describe("prepareBatch", function () {
 
   it("returns ordinary (not shared) arrays that TextDecoder accepts", async function () {
     const batch = await prepareBatch({ ...BATCH, count: 40_000 }, { workers: 2 });
-    for (const array of [batch.codes, batch.codeHashes, ...batch.tree.layers, batch.manifest]) {
+    for (const array of [batch.codes, batch.cardKeys, ...batch.tree.layers, batch.manifest]) {
       expect(array.buffer).to.be.instanceOf(ArrayBuffer);
     }
     expect(new TextDecoder().decode(batch.codes.subarray(0, 20))).to.equal(batch.codeAt(0));
+  });
+
+  it("derives the card keys with the native secp256k1 binding after npm ci, and in pure JS on request", async function () {
+    const native = await prepareBatch({ ...BATCH, count: 300 });
+    expect(native.backend).to.equal("native");
+    expectCardKeys(native);
+    const warnings: string[] = [];
+    const noble = await prepareBatch(
+      { ...BATCH, count: 300 },
+      { backend: "noble", onWarning: (m) => warnings.push(m) },
+    );
+    expect(noble.backend).to.equal("noble");
+    expectCardKeys(noble);
+    expect(warnings).to.deep.equal([]);
   });
 
   it("draws different codes on every run", async function () {
@@ -134,7 +167,7 @@ describe("prepareBatch", function () {
       { ...BATCH, count },
       { workers: 2, onProgress: (stage, done, total) => events.push({ stage, done, total }) },
     );
-    const stages: PreparationStage[] = ["codes", "hashes", "tree", "manifest"];
+    const stages: PreparationStage[] = ["codes", "keys", "tree", "manifest"];
     expect([...new Set(events.map((event) => event.stage))]).to.deep.equal(stages);
     for (const stage of stages) {
       const steps = events.filter((event) => event.stage === stage);
@@ -162,7 +195,7 @@ describe("prepareBatch", function () {
       {
         workers: 2,
         onProgress(stage, done) {
-          if (stage === "hashes" && done > 0) throw new Error("stop here");
+          if (stage === "keys" && done > 0) throw new Error("stop here");
         },
       },
     );

@@ -2,7 +2,7 @@ import { expect } from "chai";
 
 import { cardUrl, encodeCardPayload } from "../../../scripts/lib/cardPayload.js";
 import { formatCode } from "../../../scripts/lib/formatCode.js";
-import { hashCode } from "../../../scripts/lib/hashCode.js";
+import { deriveCardKey } from "../../../scripts/lib/deriveCardKey.js";
 import { encodeSecretPayload } from "../../../scripts/lib/secretPayload.js";
 import { QR_QUIET_ZONE } from "../../../scripts/print/createQrMatrix.js";
 import type { DrawingItem } from "../../../scripts/print/layoutCard.js";
@@ -44,7 +44,7 @@ describe("layoutCard", function () {
 
   it("is a credit-card-size drawing whose public QR holds the card link", function () {
     expect([drawing.width, drawing.height]).to.deep.equal([CARD_WIDTH_MM, CARD_HEIGHT_MM]);
-    const payload = encodeCardPayload({ ...card, codeHash: hashCode(card.code) });
+    const payload = encodeCardPayload({ ...card, cardKey: deriveCardKey(card) });
     expect(drawing.url).to.equal(cardUrl(TEST_VERIFIER, payload));
     const qrs = drawing.items.filter((item) => item.kind === "qr");
     expect(qrs.map((qr) => [qr.layer, qr.matrix.text])).to.deep.equal([

@@ -4,7 +4,7 @@ import type { Hex } from "viem";
 
 import { verifyMerkleProof } from "../../../scripts/lib/verifyMerkleProof.js";
 import { deployApiFixture, request, upload, type ManifestBatch } from "../../helpers/apiFixture.js";
-import { runFullLifecycle } from "../../helpers/indexerActivity.js";
+import { lotHintOf, runFullLifecycle } from "../../helpers/indexerActivity.js";
 
 const { ethers, provider, networkHelpers } = await network.create();
 
@@ -23,8 +23,11 @@ describe("API: cards", function () {
     expiring = await fx.issueManifestBatch(20, 10, { expiresAt: now + 3_600 });
     traded = await fx.issueManifestBatch(21, 50, { activationRequired: true });
     const { registry, issuer, buyer } = fx.f;
-    await registry.connect(issuer).transferLot(traded.batchId, issuer.address, buyer.address, 10, 30, 0);
-    await registry.connect(buyer).activateLot(traded.batchId, 10, 20, 10);
+    const lotHint = lotHintOf(fx.f, traded.batchId);
+    await registry
+      .connect(issuer)
+      .transferLot(traded.batchId, issuer.address, buyer.address, 10, 30, await lotHint(10));
+    await registry.connect(buyer).activateLot(traded.batchId, 10, 20, await lotHint(10));
     ({ secondBatchId } = await runFullLifecycle(fx.f, networkHelpers));
     await fx.sync();
     ({ url } = await fx.startApi());
@@ -110,8 +113,9 @@ describe("API: cards", function () {
       from: fx.f.supplier.address.toLowerCase(),
       to: fx.f.buyer.address.toLowerCase(),
     });
-    const redemption = events.at(-1) as unknown as { codeHash: string; operator: string };
+    const redemption = events.at(-1) as unknown as { cardKey: string; operator: string };
     expect(redemption.operator).to.equal(fx.f.redeemer.address.toLowerCase());
+    expect(redemption.cardKey).to.equal(fx.f.batch.cardKeys[1]!.toLowerCase());
   });
 
   it("serves proofs whose leaf, root and hint the chain confirms", async function () {
@@ -125,7 +129,7 @@ describe("API: cards", function () {
         serial,
         chainId: fx.f.chainId.toString(),
         registry: fx.f.registryAddress.toLowerCase(),
-        codeHash: traded.codeHashes[serial],
+        cardKey: traded.cardKeys[serial]!.toLowerCase(),
         root,
         hint: Number(runStart),
       });

@@ -2,11 +2,10 @@ import { request as httpRequest } from "node:http";
 
 import { expect } from "chai";
 import { network } from "hardhat";
-import { type Hex } from "viem";
+import { keccak256, stringToHex, type Hex } from "viem";
 
 import { encodeBatchManifest } from "../../../scripts/lib/batchManifest.js";
 import { formatCode } from "../../../scripts/lib/formatCode.js";
-import { hashCode } from "../../../scripts/lib/hashCode.js";
 import { verifyMerkleProof } from "../../../scripts/lib/verifyMerkleProof.js";
 import { deployApiFixture, request, upload, type ManifestBatch } from "../../helpers/apiFixture.js";
 
@@ -19,19 +18,21 @@ describe("API: manifest uploads", function () {
   let other: ManifestBatch;
   let wrongRoot: ManifestBatch;
   const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  /** A card key as the canonical manifest writes it (lower-case). */
+  const key = (batch: ManifestBatch, serial: number) => batch.cardKeys[serial]!.toLowerCase();
 
   before(async function () {
     fx = await deployApiFixture(ethers, provider);
     good = await fx.issueManifestBatch(7, 64);
     other = await fx.issueManifestBatch(8, 40);
-    // The issuer committed the manifest of other codes than the ones the root commits to.
+    // The issuer committed the manifest of other card keys than the ones the root commits to.
     wrongRoot = await fx.issueManifestBatch(9, 16, {
       manifestOf: (batch) =>
         encodeBatchManifest({
           chainId: fx.f.chainId,
           registry: fx.f.registryAddress,
           batchId: batch.batchId,
-          codeHashes: batch.codeHashes.map((_, serial) => hashCode(batch.codes[(serial + 1) % batch.codes.length]!)),
+          cardKeys: batch.cardKeys.map((_, serial) => batch.cardKeys[(serial + 1) % batch.cardKeys.length]!),
         }),
     });
     await fx.sync();
@@ -60,7 +61,7 @@ describe("API: manifest uploads", function () {
     const onChain = await fx.f.registry.batchOf(good.batchId);
     for (const serial of [0, 3, 63]) {
       const { body } = await request(url, `/v1/batches/${good.batchId}/cards/${serial}/proof`);
-      expect(body.data.codeHash).to.equal(good.codeHashes[serial]);
+      expect(body.data.cardKey).to.equal(good.cardKeys[serial]!.toLowerCase());
       expect(body.data.root).to.equal(onChain.merkleRoot);
       expect(verifyMerkleProof(body.data.proof as Hex[], onChain.merkleRoot as Hex, body.data.leaf as Hex)).to.equal(
         true,
@@ -75,7 +76,7 @@ describe("API: manifest uploads", function () {
   });
 
   it("refuses a manifest whose hash is not the one committed on chain", async function () {
-    const changed = text(other.manifest).replace(other.codeHashes[5]!.slice(2, 10), "deadbeef");
+    const changed = text(other.manifest).replace(key(other, 5).slice(2, 10), "deadbeef");
     const refused = await upload(url, other.batchId, changed);
     expect(refused.status).to.equal(422);
     expect(refused.body.error.code).to.equal("MANIFEST_HASH_MISMATCH");
@@ -89,15 +90,26 @@ describe("API: manifest uploads", function () {
     expect((await request(url, `/v1/batches/${wrongRoot.batchId}/manifest`)).body.data.status).to.equal("none");
   });
 
+  it("refuses a CardProof v1 manifest (code hashes) with a code and message of its own", async function () {
+    const codeHashes = other.codes.map((code) => keccak256(stringToHex(`CardProof/code/v1${code}`)));
+    const v1 =
+      `{"version":1,"chainId":"${fx.f.chainId}","registry":"${fx.f.registryAddress.toLowerCase()}",` +
+      `"batchId":"${other.batchId}","count":${codeHashes.length},"codeHashes":${JSON.stringify(codeHashes)}}`;
+    for (const document of [v1, JSON.stringify(JSON.parse(v1), null, 2)]) {
+      const refused = await upload(url, other.batchId, document);
+      expect(refused.status).to.equal(422);
+      expect(refused.body.error.code).to.equal("MANIFEST_VERSION_UNSUPPORTED");
+      expect(refused.body.error.message).to.include("version 1 manifest").and.include("card keys");
+    }
+    expect((await request(url, `/v1/batches/${other.batchId}/manifest`)).body.data.status).to.equal("none");
+  });
+
   it("rejects every change to a canonical manifest with the code that names it", async function () {
     const canonical = text(other.manifest);
     const parsed = JSON.parse(canonical) as Record<string, unknown>;
     const cases: [string, string | Uint8Array][] = [
       ["MANIFEST_NOT_CANONICAL", JSON.stringify(parsed, null, 1)],
-      [
-        "MANIFEST_NOT_CANONICAL",
-        canonical.replace(other.codeHashes[0]!.slice(2), other.codeHashes[0]!.slice(2).toUpperCase()),
-      ],
+      ["MANIFEST_NOT_CANONICAL", canonical.replace(key(other, 0).slice(2), key(other, 0).slice(2).toUpperCase())],
       ["MANIFEST_UNKNOWN_FIELD", `${canonical.slice(0, -1)},"note":"spring batch"}`],
       ["MANIFEST_INVALID", canonical.slice(0, -2)],
       ["MANIFEST_INVALID", JSON.stringify({ ...parsed, count: 41 })],
@@ -108,7 +120,7 @@ describe("API: manifest uploads", function () {
           chainId: fx.f.chainId,
           registry: fx.f.registryAddress,
           batchId: other.batchId,
-          codeHashes: other.codeHashes.slice(0, 39),
+          cardKeys: other.cardKeys.slice(0, 39),
         }),
       ],
       [
@@ -117,7 +129,7 @@ describe("API: manifest uploads", function () {
           chainId: fx.f.chainId + 1n,
           registry: fx.f.registryAddress,
           batchId: other.batchId,
-          codeHashes: other.codeHashes,
+          cardKeys: other.cardKeys,
         }),
       ],
     ];
@@ -133,7 +145,7 @@ describe("API: manifest uploads", function () {
     const canonical = text(other.manifest);
     const code = other.codes[7]!;
     const documents = [
-      canonical.replace(other.codeHashes[7]!, code),
+      canonical.replace(key(other, 7), code),
       `${canonical.slice(0, -1)},"codes":${JSON.stringify(other.codes.slice(0, 3))}}`,
       JSON.stringify({ codes: other.codes.map((value) => formatCode(value)) }),
       `{"version":1,"secret":"${code.toLowerCase()}"`,
@@ -219,7 +231,7 @@ describe("API: manifest uploads", function () {
     );
     const stored = fx.manifests.loadManifest(good.batchId.toString());
     expect(stored?.record).to.deep.include({ status: "verified", count: 64 });
-    expect(stored?.codeHashes.length).to.equal(64 * 32);
+    expect(stored?.cardKeys.length).to.equal(64 * 20);
     expect(stored?.layers.length).to.equal(7);
   });
 });

@@ -5,7 +5,7 @@ import type { Address, Hex } from "viem";
 import { computeOrderId } from "../../../scripts/lib/orderId.js";
 import { deployApiFixture, request } from "../../helpers/apiFixture.js";
 import type { OrderTerms } from "../../helpers/escrowFixture.js";
-import { runFullLifecycle } from "../../helpers/indexerActivity.js";
+import { lotHintOf, runFullLifecycle } from "../../helpers/indexerActivity.js";
 import { ISSUER_PROFILE } from "../../helpers/registryFixture.js";
 
 const { ethers, provider, networkHelpers } = await network.create();
@@ -25,8 +25,7 @@ describe("API: chain, issuers, batches, orders and audits", function () {
     await escrow.connect(buyer).open(open);
     fulfilled = await fx.f.orderFor({ buyer: otherBuyer.address, quantity: 3 });
     await escrow.connect(otherBuyer).open(fulfilled);
-    const [, , hint] = await registry.lookupStatus(fx.f.batch.batchId, 60);
-    await escrow.connect(supplier).fulfill(fulfilled, 60, hint);
+    await escrow.connect(supplier).fulfill(fulfilled, 60, await lotHintOf(fx.f, fx.f.batch.batchId)(60));
     await fx.sync();
     ({ url } = await fx.startApi());
   });

@@ -1,15 +1,18 @@
-import { SCHEMA_VERSION } from "../../../server/store/migrate.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import Database from "better-sqlite3";
 import { expect } from "chai";
 import { network } from "hardhat";
 
 import { createApi, type ApiOptions } from "../../../server/api/createApi.js";
 import { startHttpServer } from "../../../server/api/startHttpServer.js";
 import { createVerificationCounter } from "../../../server/store/createVerificationCounter.js";
+import { SCHEMA_VERSION } from "../../../server/store/migrate.js";
 import { openDatabase } from "../../../server/store/openDatabase.js";
+import { SCHEMA_V1 } from "../../../server/store/schemaV1.js";
+import { SCHEMA_V2 } from "../../../server/store/schemaV2.js";
 import { deployApiFixture, request, TEST_API_OPTIONS } from "../../helpers/apiFixture.js";
 
 const { ethers, provider } = await network.create();
@@ -168,8 +171,9 @@ describe("API: the verifier page's routes (check counter, config.json, page poli
 
   it("migrates a version 2 database to the counter's table, keeping its rows", function () {
     const path = join(dir, "v2.sqlite");
-    const db = openDatabase(path);
-    db.exec("DROP TABLE card_verifications");
+    const db = new Database(path);
+    db.exec(SCHEMA_V1);
+    db.exec(SCHEMA_V2);
     db.pragma("user_version = 2");
     db.close();
     const migrated = openDatabase(path);

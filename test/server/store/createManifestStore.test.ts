@@ -40,7 +40,7 @@ describe("createManifestStore", function () {
         uploadedAt: 1_700_000_000,
         verifiedBlock: 1,
       },
-      codeHashes: verdict.codeHashes,
+      cardKeys: verdict.cardKeys,
       layers: verdict.layers,
     };
   }
@@ -48,22 +48,22 @@ describe("createManifestStore", function () {
   it("stores a verified manifest with its tree and reads it back", async function () {
     const batch = await fx.issueManifestBatch(30, 9);
     await fx.sync();
-    const { record, codeHashes, layers } = await verified(batch);
+    const { record, cardKeys, layers } = await verified(batch);
     expect(fx.manifests.getManifest(record.batchId)).to.equal(undefined);
-    expect(fx.manifests.saveManifest({ ...record, codeHashes, layers })).to.equal(true);
+    expect(fx.manifests.saveManifest({ ...record, cardKeys, layers })).to.equal(true);
     expect(fx.manifests.getManifest(record.batchId)).to.deep.equal({ ...record, status: "verified" });
     const loaded = fx.manifests.loadManifest(record.batchId)!;
-    expect(Buffer.from(loaded.codeHashes).equals(Buffer.from(codeHashes))).to.equal(true);
+    expect(Buffer.from(loaded.cardKeys).equals(Buffer.from(cardKeys))).to.equal(true);
     expect(loaded.layers.map((layer) => layer.length)).to.deep.equal([9, 5, 3, 2, 1].map((n) => 32 * n));
   });
 
   it("refuses to store a manifest whose hash, root or count is not the batch's", async function () {
     const batch = await fx.issueManifestBatch(31, 4);
     await fx.sync();
-    const { record, codeHashes, layers } = await verified(batch);
+    const { record, cardKeys, layers } = await verified(batch);
     const wrong = stringToHex("wrong", { size: 32 });
     for (const change of [{ manifestHash: wrong }, { merkleRoot: wrong }, { count: 5 }, { batchId: "1" }]) {
-      expect(fx.manifests.saveManifest({ ...record, ...change, codeHashes, layers })).to.equal(false);
+      expect(fx.manifests.saveManifest({ ...record, ...change, cardKeys, layers })).to.equal(false);
     }
     expect(fx.manifests.getManifest(record.batchId)).to.equal(undefined);
   });
@@ -97,6 +97,6 @@ describe("createManifestStore", function () {
     // The new issuance's manifest replaces it.
     expect((await upload(url, second.batchId, second.manifest)).status).to.equal(201);
     const served = await request(url, `/v1/batches/${second.batchId}/cards/2/proof`);
-    expect(served.body.data).to.deep.include({ root: second.root, codeHash: second.codeHashes[2] });
+    expect(served.body.data).to.deep.include({ root: second.root, cardKey: second.cardKeys[2]!.toLowerCase() });
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import Database from "better-sqlite3";
 import { expect } from "chai";
 
 import { createLogger } from "../../../server/internal/createLogger.js";
@@ -10,6 +11,10 @@ import { createStore } from "../../../server/store/createStore.js";
 import { SCHEMA_VERSION } from "../../../server/store/migrate.js";
 import { openDatabase } from "../../../server/store/openDatabase.js";
 import { RollbackBelowFinalizedError } from "../../../server/store/RollbackBelowFinalizedError.js";
+import { SCHEMA_V1 } from "../../../server/store/schemaV1.js";
+import { SCHEMA_V2 } from "../../../server/store/schemaV2.js";
+import { SCHEMA_V3 } from "../../../server/store/schemaV3.js";
+import { SCHEMA_V4 } from "../../../server/store/schemaV4.js";
 import { SchemaVersionError } from "../../../server/store/SchemaVersionError.js";
 import type { BlockHeader } from "../../../server/store/StoredLog.js";
 
@@ -53,6 +58,36 @@ describe("openDatabase and the store's guards", function () {
     const again = openDatabase(path);
     expect(again.pragma("user_version", { simple: true })).to.equal(SCHEMA_VERSION);
     again.close();
+  });
+
+  it("migrates a v4 database (a registry v1 mirror) to v5: card_key columns, v1 manifests dropped", function () {
+    const path = join(dir, "v4.sqlite");
+    const old = new Database(path);
+    for (const schema of [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4]) old.exec(schema);
+    old.pragma("user_version = 4");
+    old
+      .prepare(
+        `INSERT INTO redemptions (block_number, log_index, batch_id, serial, redeemer, code_hash, seq, tx_hash)
+         VALUES (1, 0, '4294967297', 3, '0xaa', '0x${"11".repeat(32)}', 2, '0xbb')`,
+      )
+      .run();
+    old
+      .prepare(
+        `INSERT INTO manifests (batch_id, manifest_hash, merkle_root, count, byte_length, status, uploaded_at)
+         VALUES ('4294967297', '0x01', '0x02', 1, 141, 'verified', 1)`,
+      )
+      .run();
+    old.prepare("INSERT INTO manifest_code_hashes (batch_id, code_hashes) VALUES ('4294967297', x'00')").run();
+    old.close();
+
+    const db = openDatabase(path);
+    expect(db.pragma("user_version", { simple: true })).to.equal(SCHEMA_VERSION);
+    expect(db.prepare("SELECT card_key FROM redemptions").pluck().get()).to.equal(`0x${"11".repeat(32)}`);
+    expect(db.prepare("SELECT count(*) FROM manifests").pluck().get()).to.equal(0);
+    expect(db.prepare("SELECT count(*) FROM manifest_card_keys").pluck().get()).to.equal(0);
+    const columns = db.prepare("SELECT name FROM pragma_table_info('batch_events')").pluck().all();
+    expect(columns).to.include("card_key").and.not.include("code_hash");
+    db.close();
   });
 
   it("refuses a database written by a newer indexer", function () {

@@ -68,12 +68,53 @@ describe("decodeLog", function () {
           const stored = decodeLog(contracts, log, 7);
           const reference = decodeEventLog({ abi, topics: log.topics as [], data: log.data, strict: true });
           expect(stored.eventName).to.equal(reference.eventName);
-          expect(JSON.stringify(stored.args)).to.equal(JSON.stringify(toJsonSafe(reference.args)));
+          // An event without parameters (EIP712DomainChanged) is stored with empty args, as the slow path does.
+          expect(JSON.stringify(stored.args)).to.equal(JSON.stringify(toJsonSafe(reference.args ?? {})));
         }
       }
       if (label === "registry") expect(fast).to.be.at.least(2);
     });
   }
+
+  it("decodes a v2 redemption with its card key (an address), on the fast path, and nothing named codeHash", function () {
+    const event = voucherRegistryAbi.find(
+      (item) => item.type === "event" && item.name === "VoucherRedeemed",
+    ) as AbiEvent;
+    const cardKey = "0x8ba1f109551bd432803012645ac136ddd64dba72";
+    const redeemer = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
+    const head = randomHex(32);
+    const values = { batchId: (1n << 32n) | 7n, serial: 42, redeemer, cardKey, seq: 9n, head };
+    const stored = decodeLog(contracts, logOf(contracts.registry, event, values), 7);
+    expect(stored.eventName).to.equal("VoucherRedeemed");
+    expect(stored.args).to.deep.equal({
+      batchId: ((1n << 32n) | 7n).toString(),
+      serial: 42,
+      redeemer: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+      cardKey: "0x8ba1f109551bD432803012645Ac136ddd64DBA72",
+      seq: 9,
+      head,
+    });
+    // A v1 redemption log (bytes32 codeHash) has another topic0: kept raw, never mistaken for v2.
+    const v1 = {
+      ...event,
+      inputs: event.inputs.map((input) =>
+        input.name === "cardKey" ? { ...input, name: "codeHash", type: "bytes32" } : input,
+      ),
+    } as AbiEvent;
+    const old = decodeLog(contracts, logOf(contracts.registry, v1, { ...values, codeHash: randomHex(32) }), 7);
+    expect(old.eventName).to.equal(null);
+  });
+
+  it("decodes IssuerKeyRotated (issuer id and both accounts indexed)", function () {
+    const event = voucherRegistryAbi.find(
+      (item) => item.type === "event" && item.name === "IssuerKeyRotated",
+    ) as AbiEvent;
+    const values = { issuerId: 3, previousAccount: randomHex(20), newAccount: randomHex(20) };
+    const stored = decodeLog(contracts, logOf(contracts.registry, event, values), 7);
+    expect(stored.eventName).to.equal("IssuerKeyRotated");
+    expect(stored.args.issuerId).to.equal(3);
+    expect(String(stored.args.newAccount).toLowerCase()).to.equal(values.newAccount);
+  });
 
   it("falls back to viem (or keeps the log raw) when the data is not canonical", function () {
     const event = voucherRegistryAbi.find(

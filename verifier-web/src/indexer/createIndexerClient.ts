@@ -19,7 +19,8 @@ export class IndexerRefusedError extends Error {
 export type IndexerProof = {
   chainId: string;
   registry: Address;
-  codeHash: Hex;
+  /** The card key (an address) the leaf commits to. */
+  cardKey: Address;
   proof: Hex[];
   root: Hex;
   hint: number;

@@ -38,7 +38,7 @@ export const en = {
 
   "counterfeit.batchNotIssued": "No batch with this number was ever issued on the registry.",
   "counterfeit.serialOutOfRange": "The batch has no card with this serial number.",
-  "counterfeit.codeHashMismatch": "The QR code does not match the card the supplier issued with this serial number.",
+  "counterfeit.cardKeyMismatch": "The QR code does not match the card the supplier issued with this serial number.",
   "counterfeit.proofInvalid": "The card is not among the cards the supplier committed to on the blockchain.",
 
   "invalid.title": "This is not a card's QR code",
@@ -47,6 +47,8 @@ export const en = {
   "invalid.character": "The card data contains a character that is not a digit. Scan the QR code again.",
   "invalid.length": "Digits are missing or extra. Scan the QR code again or copy the whole link.",
   "invalid.version": "The card was made by a newer version of CardProof. Update this verifier.",
+  "invalid.printedForV1":
+    "This card was printed for CardProof v1, which this verifier no longer checks. Ask the seller or the card's supplier to replace it.",
   "invalid.checksum": "The card data is damaged or mistyped. Scan the QR code again.",
   "invalid.malformed": "The card data is not well-formed. Do not trust this card.",
   "invalid.secret":
@@ -72,7 +74,7 @@ export const en = {
   "evidence.status": "Status read from the blockchain at block {block}: {status}.",
   "evidence.proof.verified":
     "Proof checked in this browser against the batch's root on the blockchain ({depth} hashes): the card is one of the {count} cards the supplier committed to.",
-  "evidence.proof.codeHashMismatch": "The card's QR code does not match the code hash in the supplier's card list.",
+  "evidence.proof.cardKeyMismatch": "The card's QR code does not match the card key in the supplier's card list.",
   "evidence.proof.proofInvalid": "The proof does not lead to the batch's root on the blockchain.",
   "evidence.proof.indexerDown": "Proof not checked: the history service (indexer) could not be reached.",
   "evidence.proof.noManifest": "Proof not checked: the supplier has not published this batch's card list yet.",
@@ -117,7 +119,10 @@ export const en = {
   "code.label": "Secret code (20 characters)",
   "code.button": "Check code",
   "code.match": "The code matches this card.",
-  "code.matchPrefix": "The code matches this card's QR code (the supplier's card list was not available).",
+  "code.notVerified":
+    "Your code can be checked only against a card key whose proof was verified on the blockchain, and this card's proof was not (see below).",
+  "code.loading": "Preparing the check on this phone…",
+  "code.loadFailed": "The code check could not be loaded. Check the connection and try again.",
   "code.noMatch": "This code does not belong to this card.",
   "code.empty": "Type the 20 characters from the scratch panel.",
   "code.length": "A code has 20 characters: one is missing or extra.",

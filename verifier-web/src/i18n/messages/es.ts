@@ -37,7 +37,7 @@ export const es: Messages = {
 
   "counterfeit.batchNotIssued": "Nunca se emitió un lote con este número en el registro.",
   "counterfeit.serialOutOfRange": "El lote no tiene ninguna tarjeta con este número de serie.",
-  "counterfeit.codeHashMismatch":
+  "counterfeit.cardKeyMismatch":
     "El código QR no coincide con la tarjeta que el proveedor emitió con este número de serie.",
   "counterfeit.proofInvalid": "La tarjeta no está entre las que el proveedor registró en la blockchain.",
 
@@ -47,6 +47,8 @@ export const es: Messages = {
   "invalid.character": "Los datos contienen un carácter que no es un dígito. Escanea el código QR de nuevo.",
   "invalid.length": "Faltan o sobran dígitos. Escanea el código QR de nuevo o copia el enlace completo.",
   "invalid.version": "La tarjeta se hizo con una versión más nueva de CardProof. Actualiza este verificador.",
+  "invalid.printedForV1":
+    "Esta tarjeta se imprimió para CardProof v1, que este verificador ya no comprueba. Pide al vendedor o al proveedor de la tarjeta que la reemplace.",
   "invalid.checksum": "Los datos de la tarjeta están dañados o mal escritos. Escanea el código QR de nuevo.",
   "invalid.malformed": "Los datos de la tarjeta no tienen un formato válido. No confíes en esta tarjeta.",
   "invalid.secret":
@@ -75,8 +77,8 @@ export const es: Messages = {
   "evidence.status": "Estado leído de la blockchain en el bloque {block}: {status}.",
   "evidence.proof.verified":
     "Prueba comprobada en este navegador contra la raíz del lote en la blockchain ({depth} hashes): la tarjeta es una de las {count} que el proveedor registró.",
-  "evidence.proof.codeHashMismatch":
-    "El código QR de la tarjeta no coincide con el hash del código en la lista del proveedor.",
+  "evidence.proof.cardKeyMismatch":
+    "El código QR de la tarjeta no coincide con la clave de la tarjeta en la lista del proveedor.",
   "evidence.proof.proofInvalid": "La prueba no lleva a la raíz del lote en la blockchain.",
   "evidence.proof.indexerDown": "Prueba no comprobada: no se pudo conectar con el servicio de historial (indexador).",
   "evidence.proof.noManifest": "Prueba no comprobada: el proveedor aún no publicó la lista de tarjetas de este lote.",
@@ -122,8 +124,10 @@ export const es: Messages = {
   "code.label": "Código secreto (20 caracteres)",
   "code.button": "Comprobar código",
   "code.match": "El código corresponde a esta tarjeta.",
-  "code.matchPrefix":
-    "El código corresponde al código QR de esta tarjeta (la lista de tarjetas del proveedor no estaba disponible).",
+  "code.notVerified":
+    "Tu código solo se puede comprobar con una clave de tarjeta cuya prueba se verificó en la cadena de bloques, y la prueba de esta tarjeta no se verificó (ver abajo).",
+  "code.loading": "Preparando la comprobación en este teléfono…",
+  "code.loadFailed": "No se pudo cargar la comprobación del código. Revisa la conexión e inténtalo de nuevo.",
   "code.noMatch": "Este código no pertenece a esta tarjeta.",
   "code.empty": "Escribe los 20 caracteres de la capa para raspar.",
   "code.length": "Un código tiene 20 caracteres: falta o sobra uno.",

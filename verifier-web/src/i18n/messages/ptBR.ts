@@ -38,7 +38,7 @@ export const ptBR: Messages = {
 
   "counterfeit.batchNotIssued": "Nenhum lote com este número foi emitido no registro.",
   "counterfeit.serialOutOfRange": "O lote não tem nenhum cartão com este número de série.",
-  "counterfeit.codeHashMismatch":
+  "counterfeit.cardKeyMismatch":
     "O QR code não corresponde ao cartão que o fornecedor emitiu com este número de série.",
   "counterfeit.proofInvalid": "O cartão não está entre os cartões que o fornecedor registrou na blockchain.",
 
@@ -48,6 +48,8 @@ export const ptBR: Messages = {
   "invalid.character": "Os dados contêm um caractere que não é um dígito. Escaneie o QR code de novo.",
   "invalid.length": "Faltam ou sobram dígitos. Escaneie o QR code de novo ou copie o link inteiro.",
   "invalid.version": "O cartão foi feito por uma versão mais nova do CardProof. Atualize este verificador.",
+  "invalid.printedForV1":
+    "Este cartão foi impresso para o CardProof v1, que este verificador não confere mais. Peça ao vendedor ou ao fornecedor do cartão que o substitua.",
   "invalid.checksum": "Os dados do cartão estão danificados ou digitados errado. Escaneie o QR code de novo.",
   "invalid.malformed": "Os dados do cartão não estão bem formados. Não confie neste cartão.",
   "invalid.secret":
@@ -75,8 +77,8 @@ export const ptBR: Messages = {
   "evidence.status": "Status lido da blockchain no bloco {block}: {status}.",
   "evidence.proof.verified":
     "Prova verificada neste navegador contra a raiz do lote na blockchain ({depth} hashes): o cartão é um dos {count} cartões registrados pelo fornecedor.",
-  "evidence.proof.codeHashMismatch":
-    "O QR code do cartão não corresponde ao hash do código na lista de cartões do fornecedor.",
+  "evidence.proof.cardKeyMismatch":
+    "O QR code do cartão não corresponde à chave do cartão na lista de cartões do fornecedor.",
   "evidence.proof.proofInvalid": "A prova não leva à raiz do lote na blockchain.",
   "evidence.proof.indexerDown": "Prova não verificada: o serviço de histórico (indexador) não pôde ser acessado.",
   "evidence.proof.noManifest": "Prova não verificada: o fornecedor ainda não publicou a lista de cartões deste lote.",
@@ -122,8 +124,10 @@ export const ptBR: Messages = {
   "code.label": "Código secreto (20 caracteres)",
   "code.button": "Conferir código",
   "code.match": "O código corresponde a este cartão.",
-  "code.matchPrefix":
-    "O código corresponde ao QR code deste cartão (a lista de cartões do fornecedor não estava disponível).",
+  "code.notVerified":
+    "Seu código só pode ser conferido com uma chave de cartão cuja prova foi verificada na blockchain, e a prova deste cartão não foi (veja abaixo).",
+  "code.loading": "Preparando a conferência neste telefone…",
+  "code.loadFailed": "Não foi possível carregar a conferência do código. Verifique a conexão e tente de novo.",
   "code.noMatch": "Este código não pertence a este cartão.",
   "code.empty": "Digite os 20 caracteres da área de raspar.",
   "code.length": "Um código tem 20 caracteres: falta ou sobra um.",

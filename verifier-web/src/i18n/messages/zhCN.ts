@@ -33,7 +33,7 @@ export const zhCN: Messages = {
 
   "counterfeit.batchNotIssued": "登记合约中从未发行过此编号的批次。",
   "counterfeit.serialOutOfRange": "该批次中没有此序列号的卡。",
-  "counterfeit.codeHashMismatch": "二维码与供应商以此序列号发行的卡不一致。",
+  "counterfeit.cardKeyMismatch": "二维码与供应商以此序列号发行的卡不一致。",
   "counterfeit.proofInvalid": "此卡不在供应商在区块链上登记的卡片之中。",
 
   "invalid.title": "这不是卡片的二维码",
@@ -42,6 +42,7 @@ export const zhCN: Messages = {
   "invalid.character": "卡片数据中有非数字字符。请重新扫描二维码。",
   "invalid.length": "数字缺失或多余。请重新扫描二维码或复制完整链接。",
   "invalid.version": "此卡由更新版本的 CardProof 制作。请更新本验证页面。",
+  "invalid.printedForV1": "此卡为 CardProof v1 印制，本验证页面已不再核验此类卡片。请联系卖家或发卡供应商更换。",
   "invalid.checksum": "卡片数据已损坏或输入有误。请重新扫描二维码。",
   "invalid.malformed": "卡片数据格式不正确。请勿信任此卡。",
   "invalid.secret": "这是卡片的密码，不是公开的二维码。请妥善保密；扫描卡片正面的二维码。",
@@ -66,7 +67,7 @@ export const zhCN: Messages = {
   "evidence.status": "于区块 {block} 从区块链读取的状态：{status}。",
   "evidence.proof.verified":
     "已在本浏览器中用区块链上的批次根哈希验证证明（{depth} 个哈希）：此卡是供应商登记的 {count} 张卡之一。",
-  "evidence.proof.codeHashMismatch": "卡片二维码与供应商卡片清单中的密码哈希不一致。",
+  "evidence.proof.cardKeyMismatch": "卡片二维码与供应商卡片清单中的卡密钥不一致。",
   "evidence.proof.proofInvalid": "该证明无法推导出区块链上的批次根哈希。",
   "evidence.proof.indexerDown": "未验证证明：无法连接历史记录服务（索引器）。",
   "evidence.proof.noManifest": "未验证证明：供应商尚未公布此批次的卡片清单。",
@@ -108,7 +109,9 @@ export const zhCN: Messages = {
   "code.label": "密码（20 个字符）",
   "code.button": "核对密码",
   "code.match": "密码与此卡相符。",
-  "code.matchPrefix": "密码与此卡的二维码相符（供应商的卡片清单暂不可用）。",
+  "code.notVerified": "只有当卡密钥的证明已在区块链上验证时才能核对密码，而此卡的证明未通过验证（见下文）。",
+  "code.loading": "正在本机准备核对…",
+  "code.loadFailed": "无法加载密码核对功能。请检查网络后重试。",
   "code.noMatch": "此密码不属于这张卡。",
   "code.empty": "请输入刮开涂层下的 20 个字符。",
   "code.length": "密码共有 20 个字符：缺少或多了一个。",
