@@ -56,7 +56,7 @@ export async function createAuditRandomTrading(f: ActivityFixture, networkHelper
         const { stockStart, count: cards } = await registry.batchOf(stock.batchId);
         const start = Number(stockStart);
         if (start + order.quantity > Number(cards)) return undefined;
-        await escrow.connect(supplier).fulfill(order, start, start);
+        await escrow.connect(supplier).fulfill(order, start, await lotHint(registry, order.batchId, start));
         return "fulfil";
       }
       if (status === OrderStatus.Fulfilled) {
