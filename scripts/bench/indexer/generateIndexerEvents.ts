@@ -245,7 +245,9 @@ export async function generateIndexerEvents(
           encodeFunctionData({
             abi: settlementEscrowAbi,
             functionName: "fulfill",
-            args: [order, k * ORDER_QUANTITY, k * ORDER_QUANTITY],
+            // Lot hint: the run holding the card before the lot, i.e. the previous order's lot
+            // (buyers alternate, so neighbouring lots never merge).
+            args: [order, k * ORDER_QUANTITY, k === 0 ? 0 : (k - 1) * ORDER_QUANTITY],
           }),
         ),
       ),

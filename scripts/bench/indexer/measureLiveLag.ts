@@ -48,7 +48,9 @@ export async function measureLiveLag(
         data: encodeFunctionData({
           abi: voucherRegistryAbi,
           functionName: "transferLot",
-          args: [batchId, chain.actors.issuer, chain.actors.buyer, serial, serial + 1, serial],
+          // Lot hint: the run holding serial - 1. Every card goes to the same buyer and joins its run,
+          // which starts at 0 (for the first card, 0 too).
+          args: [batchId, chain.actors.issuer, chain.actors.buyer, serial, serial + 1, 0],
         }),
       });
       await pause(Math.random() * pollIntervalMs);

@@ -125,7 +125,8 @@ export async function measureCustody(ctx: BenchContext): Promise<GasRow[]> {
       registry.connect(issuer).transferLot(batchId, issuer.address, distributor.address, 0, piece * (runs + 1), 0),
     );
     for (let i = 1; i < runs; i += 2) {
-      await gasUsedBy(registry.connect(distributor).activateLot(batchId, i * piece, (i + 1) * piece, 0));
+      // Hint: the inactive piece before it, still its own run.
+      await gasUsedBy(registry.connect(distributor).activateLot(batchId, i * piece, (i + 1) * piece, (i - 1) * piece));
     }
     // The lot stops before the distributor's last piece, so it crosses exactly k runs.
     const gas = await gasUsedBy(

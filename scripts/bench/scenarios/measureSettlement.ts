@@ -115,8 +115,10 @@ export async function measureSettlement(ctx: BenchContext): Promise<GasRow[]> {
     );
     return { order, openGas };
   };
+  /** A lot hint (registry v2): the start of the run holding the card before the lot. */
+  const lotHint = async (start: number) => (start === 0 ? 0 : Number(await registry.runStartOf(batchId, start - 1)));
   const fulfil = async (order: ISettlementEscrow.OrderStruct) => {
-    const gas = await gasUsedBy(escrow.connect(supplier).fulfill(order, stockStart, stockStart));
+    const gas = await gasUsedBy(escrow.connect(supplier).fulfill(order, stockStart, await lotHint(stockStart)));
     stockStart += Number(order.quantity);
     return gas;
   };
@@ -264,7 +266,7 @@ export async function measureSettlement(ctx: BenchContext): Promise<GasRow[]> {
   const ship = await gasUsedBy(
     registry
       .connect(supplier)
-      .transferLot(batchId, supplier.address, buyer.address, stockStart, stockStart + 1, stockStart),
+      .transferLot(batchId, supplier.address, buyer.address, stockStart, stockStart + 1, await lotHint(stockStart)),
   );
   stockStart += 1;
   const twoStep = pay + ship;
