@@ -217,7 +217,7 @@ export async function measureSettlement(ctx: BenchContext): Promise<GasRow[]> {
     "returnCards",
     "disputed 10-card lot back to the supplier through the registry, checked unredeemed",
     await gasUsedBy(
-      escrow.connect(buyer).returnCards(returned.order, returnedStart, returnedStart + 10, returnedStart),
+      escrow.connect(buyer).returnCards(returned.order, returnedStart, returnedStart + 10, await lotHint(returnedStart)),
     ),
     { size: 10 },
   );
