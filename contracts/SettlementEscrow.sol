@@ -665,9 +665,14 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
         if (policy.feeBps > MAX_FEE_BPS) revert SettlementEscrowFeeTooHigh(policy.feeBps, MAX_FEE_BPS);
         if (policy.fundShareBps > FeeSplit.BPS) revert SettlementEscrowInvalidFundShare(policy.fundShareBps);
         if (policy.disputeTimeout < MIN_DISPUTE_TIMEOUT || policy.disputeTimeout > MAX_DISPUTE_TIMEOUT) {
-            revert SettlementEscrowInvalidDisputeTimeout(policy.disputeTimeout, MIN_DISPUTE_TIMEOUT, MAX_DISPUTE_TIMEOUT);
+            revert SettlementEscrowInvalidDisputeTimeout(
+                policy.disputeTimeout,
+                MIN_DISPUTE_TIMEOUT,
+                MAX_DISPUTE_TIMEOUT
+            );
         }
-        if (policy.timeoutBuyerShareBps > FeeSplit.BPS) revert SettlementEscrowInvalidShare(policy.timeoutBuyerShareBps);
+        if (policy.timeoutBuyerShareBps > FeeSplit.BPS)
+            revert SettlementEscrowInvalidShare(policy.timeoutBuyerShareBps);
         uint16 last = _current.id;
         if (last == type(uint16).max) revert SettlementEscrowPolicyLimitReached();
         // Cannot overflow: checked against the maximum just above.

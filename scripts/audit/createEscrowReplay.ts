@@ -262,9 +262,13 @@ export function createEscrowReplay(options: {
           });
         }
         if (returned !== order.returned + (end - start)) {
-          conflict(event, `says ${returned} cards are back, the earlier returns and this one make ${order.returned + (end - start)}`, {
-            orderId: order.orderId,
-          });
+          conflict(
+            event,
+            `says ${returned} cards are back, the earlier returns and this one make ${order.returned + (end - start)}`,
+            {
+              orderId: order.orderId,
+            },
+          );
         }
         const transfer = options.lastTransfer();
         const moved =
@@ -308,15 +312,23 @@ export function createEscrowReplay(options: {
           });
         }
         if (policy !== undefined && byRule && buyerShareBps !== policy.timeoutBuyerShareBps) {
-          conflict(event, `settled by the timeout rule at ${buyerShareBps} bps, policy ${policy.policyId} says ${policy.timeoutBuyerShareBps}`, {
-            orderId: order.orderId,
-          });
+          conflict(
+            event,
+            `settled by the timeout rule at ${buyerShareBps} bps, policy ${policy.policyId} says ${policy.timeoutBuyerShareBps}`,
+            {
+              orderId: order.orderId,
+            },
+          );
         }
         const deadline = order.disputeDeadline;
         if (deadline !== null && event.time !== null && (byRule ? event.time < deadline : event.time >= deadline)) {
-          conflict(event, `${byRule ? "settled by the timeout rule before" : "ruled by the arbiter after"} the dispute deadline ${deadline}`, {
-            orderId: order.orderId,
-          });
+          conflict(
+            event,
+            `${byRule ? "settled by the timeout rule before" : "ruled by the arbiter after"} the dispute deadline ${deadline}`,
+            {
+              orderId: order.orderId,
+            },
+          );
         }
         // A refund of delivered cards is capped by the price of the cards that came back.
         const ruled = shareOf(order.amount, buyerShareBps);
@@ -393,7 +405,10 @@ export function createEscrowReplay(options: {
         const { policyId, arbiter, feeBps, fundShareBps, disputeTimeout, timeoutBuyerShareBps } = event.args;
         if (policyId !== currentPolicyId + 1) conflict(event, `policy ${policyId} follows policy ${currentPolicyId}`);
         if (feeBps > 500 || fundShareBps > 10_000 || timeoutBuyerShareBps > 10_000)
-          conflict(event, `fee ${feeBps} bps / fund share ${fundShareBps} bps / timeout share ${timeoutBuyerShareBps} bps out of range`);
+          conflict(
+            event,
+            `fee ${feeBps} bps / fund share ${fundShareBps} bps / timeout share ${timeoutBuyerShareBps} bps out of range`,
+          );
         if (disputeTimeout < 86_400 || disputeTimeout > 90 * 86_400)
           conflict(event, `dispute timeout ${disputeTimeout} s out of range`);
         policies.set(policyId, {
@@ -411,7 +426,8 @@ export function createEscrowReplay(options: {
       case "ArbiterReplaced": {
         const { policyId, previous, arbiter } = event.args;
         if (policyId === 0) {
-          if (previous !== (fundArbiter ?? ZERO)) conflict(event, `replaces ${previous}, the fund's arbiter was ${fundArbiter}`);
+          if (previous !== (fundArbiter ?? ZERO))
+            conflict(event, `replaces ${previous}, the fund's arbiter was ${fundArbiter}`);
           fundArbiter = arbiter;
           return;
         }
@@ -420,7 +436,8 @@ export function createEscrowReplay(options: {
           conflict(event, `replaces the arbiter of policy ${policyId}, which was never set`);
           return;
         }
-        if (previous !== policy.arbiter) conflict(event, `replaces ${previous}, policy ${policyId}'s arbiter was ${policy.arbiter}`);
+        if (previous !== policy.arbiter)
+          conflict(event, `replaces ${previous}, policy ${policyId}'s arbiter was ${policy.arbiter}`);
         policy.arbiter = arbiter;
         return;
       }

@@ -199,7 +199,8 @@ const ORDER_PROPERTIES: Record<string, JsonSchema> = {
   disputeReasonHash: nullable(hex32),
   disputeDeadline: {
     ...nullable({ type: "integer" }),
-    description: "Once disputed: unix seconds until which the arbiter may rule; from then on anyone settles by the policy's timeout rule",
+    description:
+      "Once disputed: unix seconds until which the arbiter may rule; from then on anyone settles by the policy's timeout rule",
   },
   returned: integer("Delivered cards the buyer gave back through the registry (a refund pays only for these)"),
   openedBlock: integer("Block of OrderOpened"),
@@ -375,7 +376,10 @@ const SCHEMAS: Record<string, JsonSchema> = {
       fulfilDeadline: integer("uint40, unix seconds"),
       challengeWindow: integer("uint32, seconds"),
       minValidity: integer("uint32, seconds the cards must stay valid after delivery; 0: no requirement"),
-      acceptActivated: { type: "boolean", description: "Whether cards already activated at a point of sale are accepted" },
+      acceptActivated: {
+        type: "boolean",
+        description: "Whether cards already activated at a point of sale are accepted",
+      },
       policyId: integer("uint16", 1),
       buyerRef: hex32,
       salt: hex32,

@@ -162,9 +162,7 @@ describe("SettlementEscrow: changes that move money wait for everyone to see the
         .withArgs(ethers.ZeroAddress);
 
       await escrow.connect(admin).scheduleArbiter(1, newArbiter.address);
-      await expect(escrow.connect(admin).cancelArbiterChange(1))
-        .to.emit(escrow, "ArbiterChangeCancelled")
-        .withArgs(1);
+      await expect(escrow.connect(admin).cancelArbiterChange(1)).to.emit(escrow, "ArbiterChangeCancelled").withArgs(1);
       await escrow.connect(admin).scheduleFundCap(token, 0n);
       await expect(escrow.connect(admin).cancelFundCapChange(token))
         .to.emit(escrow, "FundCapChangeCancelled")

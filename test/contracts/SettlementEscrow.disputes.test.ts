@@ -183,7 +183,9 @@ describe("SettlementEscrow: disputes end, refunds need the cards back", function
       const { order, orderId } = await disputedOrder(f);
       await escrow.connect(buyer).returnCards(order, 2, 5, 0);
       // The supplier hands the cards back outside the escrow; the buyer cannot count them twice.
-      await registry.connect(supplier).transferLot(f.batch.batchId, supplier.address, buyer.address, 2, 5, await f.lotHint(2));
+      await registry
+        .connect(supplier)
+        .transferLot(f.batch.batchId, supplier.address, buyer.address, 2, 5, await f.lotHint(2));
       for (const [start, end] of [
         [2, 5],
         [0, 2],

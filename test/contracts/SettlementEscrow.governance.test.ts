@@ -118,7 +118,10 @@ describe("SettlementEscrow: governance", function () {
         .withArgs(0, ethers.ZeroAddress, f.arbiter.address)
         .and.to.emit(escrow, "FeeRecipientUpdated")
         .withArgs(f.feeRecipient.address);
-      expect(await escrow.currentPolicy()).to.deep.equal([1n, [f.arbiter.address, 250n, BigInt(FUND_SHARE_BPS), BigInt(DISPUTE_TIMEOUT), 10_000n]]);
+      expect(await escrow.currentPolicy()).to.deep.equal([
+        1n,
+        [f.arbiter.address, 250n, BigInt(FUND_SHARE_BPS), BigInt(DISPUTE_TIMEOUT), 10_000n],
+      ]);
       expect(await escrow.feeRecipient()).to.equal(f.feeRecipient.address);
       expect(await escrow.hasRole(DEFAULT_ADMIN_ROLE, f.admin.address)).to.equal(true);
       expect(await escrow.hasRole(PAUSER_ROLE, f.pauser.address)).to.equal(true);
@@ -185,7 +188,9 @@ describe("SettlementEscrow: governance", function () {
     it("makes a new policy with the next id for new orders, keeping the old ones readable", async function () {
       const f = await networkHelpers.loadFixture(escrowFixture);
       const { escrow, admin, arbiter, newArbiter } = f;
-      expect(await escrow.connect(admin).setPolicy.staticCall(newArbiter.address, 500, 5_000, DISPUTE_TIMEOUT, 10_000)).to.equal(2n);
+      expect(
+        await escrow.connect(admin).setPolicy.staticCall(newArbiter.address, 500, 5_000, DISPUTE_TIMEOUT, 10_000),
+      ).to.equal(2n);
       await expect(escrow.connect(admin).setPolicy(newArbiter.address, 500, 5_000, DISPUTE_TIMEOUT, 10_000))
         .to.emit(escrow, "PolicyUpdated")
         .withArgs(2, newArbiter.address, 500, 5_000, DISPUTE_TIMEOUT, 10_000);
@@ -193,10 +198,19 @@ describe("SettlementEscrow: governance", function () {
         .to.emit(escrow, "PolicyUpdated")
         .withArgs(3, arbiter.address, 0, 0, DISPUTE_TIMEOUT, 10_000);
 
-      expect(await escrow.currentPolicy()).to.deep.equal([3n, [arbiter.address, 0n, 0n, BigInt(DISPUTE_TIMEOUT), 10_000n]]);
+      expect(await escrow.currentPolicy()).to.deep.equal([
+        3n,
+        [arbiter.address, 0n, 0n, BigInt(DISPUTE_TIMEOUT), 10_000n],
+      ]);
       expect(await escrow.feeBps()).to.equal(0n);
       expect(await escrow.policyOf(1)).to.deep.equal([arbiter.address, 100n, 2_000n, BigInt(DISPUTE_TIMEOUT), 10_000n]);
-      expect(await escrow.policyOf(2)).to.deep.equal([newArbiter.address, 500n, 5_000n, BigInt(DISPUTE_TIMEOUT), 10_000n]);
+      expect(await escrow.policyOf(2)).to.deep.equal([
+        newArbiter.address,
+        500n,
+        5_000n,
+        BigInt(DISPUTE_TIMEOUT),
+        10_000n,
+      ]);
       expect(await escrow.policyOf(3)).to.deep.equal([arbiter.address, 0n, 0n, BigInt(DISPUTE_TIMEOUT), 10_000n]);
       expect(await escrow.policyOf(4)).to.deep.equal([ethers.ZeroAddress, 0n, 0n, 0n, 0n]);
       expect((await f.orderFor()).policyId).to.equal(3);
@@ -505,7 +519,10 @@ describe("SettlementEscrow: governance", function () {
       expect(await escrow.MIN_CHALLENGE_WINDOW()).to.equal(BigInt(MIN_WINDOW));
       expect(await escrow.MAX_CHALLENGE_WINDOW()).to.equal(BigInt(MAX_WINDOW));
       expect(await escrow.PAUSER_ROLE()).to.equal(PAUSER_ROLE);
-      expect(await escrow.currentPolicy()).to.deep.equal([1n, [arbiter.address, 100n, 2_000n, BigInt(DISPUTE_TIMEOUT), 10_000n]]);
+      expect(await escrow.currentPolicy()).to.deep.equal([
+        1n,
+        [arbiter.address, 100n, 2_000n, BigInt(DISPUTE_TIMEOUT), 10_000n],
+      ]);
       expect(await escrow.policyOf(1)).to.deep.equal([arbiter.address, 100n, 2_000n, BigInt(DISPUTE_TIMEOUT), 10_000n]);
       // Policy 0 is the fund's: only its arbiter is used.
       expect(await escrow.policyOf(0)).to.deep.equal([arbiter.address, 0n, 0n, 0n, 0n]);

@@ -5,7 +5,16 @@ import { stringToHex } from "viem";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
-import { BUYER_FUNDS, CHANGE_DELAY, DAY, FUND_CAP, deployEscrow, OrderStatus, UNIT_PRICE, type OrderTerms } from "../helpers/escrowFixture.js";
+import {
+  BUYER_FUNDS,
+  CHANGE_DELAY,
+  DAY,
+  FUND_CAP,
+  deployEscrow,
+  OrderStatus,
+  UNIT_PRICE,
+  type OrderTerms,
+} from "../helpers/escrowFixture.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -186,7 +195,9 @@ describe("SettlementEscrow: hostile tokens", function () {
 
       const tx = reentrant.execute(escrowAddress, withdrawCall);
       await expect(tx).to.emit(reentrant, "ReentryAttempted").withArgs(escrowAddress, true, GUARD);
-      await expect(tx).to.emit(escrow, "Withdrawn").withArgs(reentrantAddress, reentrantAddress, AMOUNT, reentrantAddress);
+      await expect(tx)
+        .to.emit(escrow, "Withdrawn")
+        .withArgs(reentrantAddress, reentrantAddress, AMOUNT, reentrantAddress);
       const receipt = await (await tx).wait();
       const withdrawals = receipt!.logs.filter((log) => escrow.interface.parseLog(log)?.name === "Withdrawn");
       expect(withdrawals).to.have.length(1);
@@ -341,7 +352,15 @@ describe("SettlementEscrow: hostile tokens", function () {
       await expect(escrow.connect(buyer).open(order))
         .to.be.revertedWithCustomError(escrow, "SettlementEscrowTransferMismatch")
         .withArgs(token, AMOUNT, AMOUNT - FEE);
-      expect(await escrow.orderStateOf(await escrow.orderIdOf(order))).to.deep.equal([OrderStatus.None, 0n, 0n, 0n, 0n, 0n, 0n]);
+      expect(await escrow.orderStateOf(await escrow.orderIdOf(order))).to.deep.equal([
+        OrderStatus.None,
+        0n,
+        0n,
+        0n,
+        0n,
+        0n,
+        0n,
+      ]);
       expect(await f.ledgerOf(token, accounts)).to.deep.equal(before);
     });
 

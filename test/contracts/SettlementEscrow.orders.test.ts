@@ -4,7 +4,15 @@ import { stringToHex, type Hex } from "viem";
 
 import { makeBatchId } from "../../scripts/lib/batchId.js";
 import { computeNextHead } from "../../scripts/lib/provenanceChain.js";
-import { DAY, DISPUTE_TIMEOUT, OrderStatus, RefundReason, UNIT_PRICE, deployEscrow, type OrderTerms } from "../helpers/escrowFixture.js";
+import {
+  DAY,
+  DISPUTE_TIMEOUT,
+  OrderStatus,
+  RefundReason,
+  UNIT_PRICE,
+  deployEscrow,
+  type OrderTerms,
+} from "../helpers/escrowFixture.js";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 

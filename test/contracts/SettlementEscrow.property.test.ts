@@ -245,7 +245,10 @@ async function playRandomSequence() {
       [UNLISTED, false],
     ]),
     policies: new Map<number, Policy>([
-      [1, { arbiter: ARBITER, feeBps: 100, fundShareBps: 2_000, disputeTimeout: 14 * DAY, timeoutBuyerShareBps: 10_000 }],
+      [
+        1,
+        { arbiter: ARBITER, feeBps: 100, fundShareBps: 2_000, disputeTimeout: 14 * DAY, timeoutBuyerShareBps: 10_000 },
+      ],
     ]),
     /** Per token: the fund's cap per period, and what it paid in period `period`. */
     fundLimits: new Map<string, { cap: bigint; paid: bigint; period: number }>([
@@ -663,8 +666,7 @@ async function playRandomSequence() {
 
   function returnCardsOf(order: ModelOrder, terms: OrderTerms, caller: string, start: number, end: number): Step {
     const label = `returnCards(${orderLabel(order, terms)}, [${start}, ${end}) by ${nameOf(caller)})`;
-    const send = async () =>
-      as(caller).returnCards(terms, start, end, await lotHint(registry, terms.batchId, start));
+    const send = async () => as(caller).returnCards(terms, start, end, await lotHint(registry, terms.batchId, start));
     const checked = orderCheck(terms, [OrderStatus.Disputed]);
     if ("failure" in checked) return { label, expectation: checked.failure, send };
     if (caller !== terms.buyer) return { label, expectation: escrowFail("NotBuyer", order.id, caller), send };
@@ -884,7 +886,8 @@ async function playRandomSequence() {
     const period = Math.floor(model.now / FUND_PERIOD);
     const paidThisPeriod = limit.period === period ? limit.paid : 0n;
     const remaining = limit.cap - paidThisPeriod;
-    if (amount > remaining) return { label, expectation: escrowFail("FundCapExceeded", token, amount, remaining), send };
+    if (amount > remaining)
+      return { label, expectation: escrowFail("FundCapExceeded", token, amount, remaining), send };
     return {
       label,
       expectation: succeed([{ name: "ProtectionFundPaid", args: [token, to, amount, caller, caseRef] }], () => {
@@ -921,8 +924,7 @@ async function playRandomSequence() {
     const disputeTimeout = random.pick([MIN_DISPUTE_TIMEOUT, 2 * DAY, 14 * DAY, MAX_DISPUTE_TIMEOUT, 0]);
     const timeoutBuyerShareBps = random.pick([0, 5_000, 10_000, 10_000, 10_001]);
     const label = `setPolicy(${nameOf(arbiterAddress)}, ${feeBps}, ${fundShareBps}, ${disputeTimeout}, ${timeoutBuyerShareBps} by ${nameOf(caller)})`;
-    const send = () =>
-      as(caller).setPolicy(arbiterAddress, feeBps, fundShareBps, disputeTimeout, timeoutBuyerShareBps);
+    const send = () => as(caller).setPolicy(arbiterAddress, feeBps, fundShareBps, disputeTimeout, timeoutBuyerShareBps);
     if (caller !== ADMIN) {
       return { label, expectation: fail(escrow, "AccessControlUnauthorizedAccount", caller, DEFAULT_ADMIN_ROLE), send };
     }
@@ -1366,7 +1368,8 @@ async function playRandomSequence() {
       await play(refundOf("refundExpired", order, order.terms, STRANGER), settling);
     else if (order.status === OrderStatus.Fulfilled) await play(releaseOf(order, order.terms, STRANGER), settling);
     // Nobody needs the arbiter: every dispute ends by its policy's rule.
-    else if (order.status === OrderStatus.Disputed) await play(resolveExpiredOf(order, order.terms, STRANGER), settling);
+    else if (order.status === OrderStatus.Disputed)
+      await play(resolveExpiredOf(order, order.terms, STRANGER), settling);
   }
   for (const token of TOKENS) {
     if (poolOf(token).fees > 0n) await play(collectFeesOf(token, STRANGER), settling);

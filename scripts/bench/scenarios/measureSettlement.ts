@@ -168,13 +168,25 @@ export async function measureSettlement(ctx: BenchContext): Promise<GasRow[]> {
   await travel(CHALLENGE_WINDOW);
   const releaseUsed = await gasUsedBy(escrow.connect(otherBuyer).release(second.order));
 
-  row(`fulfill/${LOT_SIZES[0]}`, "fulfill", "front of the supplier's stock, checked unredeemed and inactive", fulfilOne, {
-    size: LOT_SIZES[0],
-  });
-  row(`fulfill/${LOT_SIZES[1]}`, "fulfill", "front of the supplier's stock, checked unredeemed and inactive", fulfilMany, {
-    size: LOT_SIZES[1],
-    note: `${(fulfilMany / fulfilOne).toFixed(3)}x the 1-card lot`,
-  });
+  row(
+    `fulfill/${LOT_SIZES[0]}`,
+    "fulfill",
+    "front of the supplier's stock, checked unredeemed and inactive",
+    fulfilOne,
+    {
+      size: LOT_SIZES[0],
+    },
+  );
+  row(
+    `fulfill/${LOT_SIZES[1]}`,
+    "fulfill",
+    "front of the supplier's stock, checked unredeemed and inactive",
+    fulfilMany,
+    {
+      size: LOT_SIZES[1],
+      note: `${(fulfilMany / fulfilOne).toFixed(3)}x the 1-card lot`,
+    },
+  );
   row("release/new-credit", "release", "after the window, supplier's first credit (new slot)", releaseNew);
   row("release/used-credit", "release", "after the window, supplier already credited", releaseUsed);
 
@@ -217,7 +229,9 @@ export async function measureSettlement(ctx: BenchContext): Promise<GasRow[]> {
     "returnCards",
     "disputed 10-card lot back to the supplier through the registry, checked unredeemed",
     await gasUsedBy(
-      escrow.connect(buyer).returnCards(returned.order, returnedStart, returnedStart + 10, await lotHint(returnedStart)),
+      escrow
+        .connect(buyer)
+        .returnCards(returned.order, returnedStart, returnedStart + 10, await lotHint(returnedStart)),
     ),
     { size: 10 },
   );

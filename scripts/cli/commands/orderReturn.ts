@@ -41,8 +41,7 @@ CLI approves it first if not). Cards you skip (redeemed or passed on) cannot be 
       });
     }
     const lotEnd = found.lotStart + order.quantity;
-    const start =
-      startText === undefined ? found.returnFrom : parseInteger("--start", startText, { max: 2 ** 32 - 2 });
+    const start = startText === undefined ? found.returnFrom : parseInteger("--start", startText, { max: 2 ** 32 - 2 });
     const end = endText === undefined ? lotEnd : parseInteger("--end", endText, { max: 2 ** 32 - 1 });
     if (start < found.returnFrom || start >= end || end > lotEnd) {
       throw new CliError(

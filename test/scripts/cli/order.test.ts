@@ -141,7 +141,9 @@ describe("cardproof order and token", function () {
     await chain.provider.request({ method: "evm_increaseTime", params: [14 * 86_400] });
     await chain.provider.request({ method: "evm_mine", params: [] });
     const shown = await chain.cardproof(["order", "show", orderId]);
-    expect(shown.stdout).to.contain(`anyone ends it by the policy's rule with \`cardproof order end-dispute ${orderId}\``);
+    expect(shown.stdout).to.contain(
+      `anyone ends it by the policy's rule with \`cardproof order end-dispute ${orderId}\``,
+    );
     // Policy 1's rule refunds the buyer in full, capped by the 4 cards it returned.
     expect(await ok(3, ["order", "end-dispute", orderId])).to.deep.include({
       status: "Resolved",
