@@ -174,6 +174,17 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
         }
         (bool redeemed, uint32 serial) = _registry.findRedeemed(order.batchId, start, end);
         if (redeemed) revert SettlementEscrowLotHasRedeemedCard(orderId, serial);
+
+        // The window is at most 30 days: a uint40 of seconds lasts 34,000 years.
+        uint40 releaseAt = uint40(block.timestamp) + order.challengeWindow;
+        state.status = OrderStatus.Fulfilled;
+        state.releaseAt = releaseAt;
+        state.lotStart = start;
+        // The registry checks custody, the escrow's approval, revocation and expiry, and reverts with its own errors.
+        _registry.transferLot(order.batchId, order.supplier, order.buyer, start, end, hint);
+        // The order's card terms, checked on the cards as delivered (a transfer keeps each run's
+        // activation; the run at `hint` still starts there): the registry slots the walk reads are
+        // warm now, and a refusal reverts the transfer with it.
         if (!order.acceptActivated) {
             (bool activated, uint32 activatedSerial) = LotTerms.findActivated(
                 _registry,
@@ -190,14 +201,6 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
             order.minValidity
         );
         if (tooSoon) revert SettlementEscrowLotExpiresTooSoon(orderId, expiresAt, requiredUntil);
-
-        // The window is at most 30 days: a uint40 of seconds lasts 34,000 years.
-        uint40 releaseAt = uint40(block.timestamp) + order.challengeWindow;
-        state.status = OrderStatus.Fulfilled;
-        state.releaseAt = releaseAt;
-        state.lotStart = start;
-        // The registry checks custody, the escrow's approval, revocation and expiry, and reverts with its own errors.
-        _registry.transferLot(order.batchId, order.supplier, order.buyer, start, end, hint);
         emit OrderFulfilled(orderId, start, end, releaseAt);
     }
 
@@ -551,8 +554,9 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
             revert SettlementEscrowInvalidSupplier(order.supplier);
         }
         if (order.quantity == 0) revert SettlementEscrowZeroQuantity();
-        // A mistyped batch would hold the buyer's money until the deadline: catch it now.
-        if (!_registry.isIssued(order.batchId)) revert SettlementEscrowUnknownBatch(order.batchId);
+        // The batch is not looked up here (5.7k gas, a cold call to the registry): clients check it
+        // (`cardproof order open` reads it first), the supplier can reject an order it cannot
+        // deliver at once, and the buyer cancels after the deadline. See the README's design notes.
         uint256 amount = uint256(order.unitPrice) * order.quantity;
         if (amount == 0 || amount > type(uint96).max) {
             revert SettlementEscrowInvalidAmount(order.unitPrice, order.quantity);

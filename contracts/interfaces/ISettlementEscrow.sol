@@ -239,8 +239,6 @@ interface ISettlementEscrow {
     error SettlementEscrowInvalidSupplier(address supplier);
     /// @notice An order must be for at least one card.
     error SettlementEscrowZeroQuantity();
-    /// @notice The registry has no batch with this id.
-    error SettlementEscrowUnknownBatch(uint64 batchId);
     /// @notice `unitPrice * quantity` is zero or does not fit 96 bits.
     error SettlementEscrowInvalidAmount(uint96 unitPrice, uint32 quantity);
     /// @notice The fulfil deadline is not in the future.

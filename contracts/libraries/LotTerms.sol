@@ -13,10 +13,11 @@ library LotTerms {
     /// @notice The lowest activated serial of `[start, end)`, if any, walking the custody runs
     /// from the run starting at `hint`.
     /// @dev `hint` may be the start of the run holding `start` or of the run just before it (the
-    /// registry's two hint rules); runs ending at or before `start` are skipped. One registry
-    /// call per run the walk visits, so the cost grows with the runs the lot spans, never with
-    /// its size. A `hint` past `start` only checks `[hint, end)`: `transferLot` then refuses
-    /// the lot in the same transaction.
+    /// registry's two hint rules). When `start` itself starts a run (every delivered lot that did
+    /// not merge into its left neighbour), the walk begins there: one registry call for a lot in
+    /// one run. Otherwise it walks from `hint`, skipping runs that end at or before `start`. One
+    /// registry call per run visited, so the cost grows with the runs the lot spans, never with
+    /// its size. A `hint` past `start` only checks `[hint, end)`: `transferLot` refuses that lot.
     function findActivated(
         IVoucherRegistry registry,
         uint64 batchId,
@@ -25,6 +26,15 @@ library LotTerms {
         uint32 hint
     ) internal view returns (bool found, uint32 serial) {
         uint32 runStart = hint;
+        if (hint != start) {
+            // Most lots start a run of their own (always once delivered, unless merged into the run
+            // at `hint`): one call then. If `start` starts no run, the walk from `hint` decides.
+            try registry.runAt(batchId, start) returns (IVoucherRegistry.Run memory first) {
+                if (first.flags & RUN_ACTIVATED != 0) return (true, start);
+                if (first.end >= end) return (false, 0);
+                runStart = first.end;
+            } catch {}
+        }
         while (true) {
             IVoucherRegistry.Run memory run = registry.runAt(batchId, runStart);
             if (run.end > start && run.flags & RUN_ACTIVATED != 0) {

@@ -147,7 +147,6 @@ const EXPLANATIONS: Record<string, Explain> = {
   }),
   SettlementEscrowInvalidSupplier: ([supplier]) => ({ message: `${text(supplier)} cannot be the supplier` }),
   SettlementEscrowZeroQuantity: () => ({ message: "an order must be for at least one card" }),
-  SettlementEscrowUnknownBatch: ([batchId]) => ({ message: `batch ${text(batchId)} does not exist on the registry` }),
   SettlementEscrowInvalidAmount: ([unitPrice, quantity]) => ({
     message: `a unit price of ${text(unitPrice)} for ${text(quantity)} cards is zero or overflows`,
   }),

@@ -323,11 +323,6 @@ export const settlementEscrowAbi = [
     type: "error",
   },
   {
-    inputs: [{ internalType: "uint64", name: "batchId", type: "uint64" }],
-    name: "SettlementEscrowUnknownBatch",
-    type: "error",
-  },
-  {
     inputs: [{ internalType: "bytes32", name: "orderId", type: "bytes32" }],
     name: "SettlementEscrowUnknownOrder",
     type: "error",

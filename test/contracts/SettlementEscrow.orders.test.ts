@@ -2,7 +2,6 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { stringToHex, type Hex } from "viem";
 
-import { makeBatchId } from "../../scripts/lib/batchId.js";
 import { computeNextHead } from "../../scripts/lib/provenanceChain.js";
 import {
   DAY,
@@ -296,15 +295,6 @@ describe("SettlementEscrow: orders", function () {
         await expect(f.escrow.connect(f.buyer).open(order))
           .to.be.revertedWithCustomError(f.escrow, "SettlementEscrowZeroQuantity")
           .withArgs();
-      });
-
-      it("when the batch was never issued", async function () {
-        const f = await networkHelpers.loadFixture(escrowFixture);
-        const batchId = makeBatchId(1, 2);
-        const order = await f.orderFor({ batchId });
-        await expect(f.escrow.connect(f.buyer).open(order))
-          .to.be.revertedWithCustomError(f.escrow, "SettlementEscrowUnknownBatch")
-          .withArgs(batchId);
       });
 
       it("when the unit price is zero", async function () {

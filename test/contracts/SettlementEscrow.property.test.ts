@@ -40,7 +40,7 @@ const { ethers, networkHelpers } = await network.create();
  */
 // Chosen (with the step count) so the default sequence reaches every outcome listed at the end,
 // returns and dispute deadlines included.
-const DEFAULT_SEED = 42;
+const DEFAULT_SEED = 46;
 const DEFAULT_STEPS = 500;
 const { seed: SEED, steps: STEPS } = readFuzzSettings(process.env, { seed: DEFAULT_SEED, steps: DEFAULT_STEPS });
 const VERBOSE = process.env.FUZZ_VERBOSE === "1";
@@ -333,7 +333,6 @@ async function playRandomSequence() {
     if (terms.supplier === zeroAddress || terms.supplier === caller)
       return escrowFail("InvalidSupplier", terms.supplier);
     if (terms.quantity === 0) return escrowFail("ZeroQuantity");
-    if (!batches.has(terms.batchId)) return escrowFail("UnknownBatch", terms.batchId);
     if (amount === 0n || amount > UINT96_MAX) return escrowFail("InvalidAmount", terms.unitPrice, terms.quantity);
     if (terms.fulfilDeadline <= model.now) return escrowFail("DeadlineInPast", terms.fulfilDeadline, model.now);
     if (terms.challengeWindow < MIN_WINDOW || terms.challengeWindow > MAX_WINDOW) {
@@ -557,17 +556,21 @@ async function playRandomSequence() {
   }
 
   function fulfillOf(order: ModelOrder, terms: OrderTerms, caller: string): Step | undefined {
-    const batch = batches.get(order.terms.batchId)!;
+    const batch = batches.get(order.terms.batchId);
     // The supplier delivers the next cards of the batch's undelivered stock, which starts a run.
-    const start = batch.next;
-    if (start + order.terms.quantity > batch.count) return undefined;
+    const start = batch?.next ?? 0;
+    if (batch !== undefined && start + order.terms.quantity > batch.count) return undefined;
     const label = `fulfill(${orderLabel(order, terms)}, [${start}, ${start + terms.quantity}) by ${nameOf(caller)})`;
-    const send = async () => as(caller).fulfill(terms, start, await lotHint(registry, batch.batchId, start));
+    const send = async () => as(caller).fulfill(terms, start, await lotHint(registry, terms.batchId, start));
     const checked = orderCheck(terms, [OrderStatus.Open]);
     if ("failure" in checked) return { label, expectation: checked.failure, send };
     if (caller !== terms.supplier) return { label, expectation: escrowFail("NotSupplier", order.id, caller), send };
     if (model.now > terms.fulfilDeadline) {
       return { label, expectation: escrowFail("FulfilDeadlinePassed", order.id, terms.fulfilDeadline), send };
+    }
+    // An order for a batch the registry never issued opens (the escrow does not look it up) but never delivers.
+    if (batch === undefined) {
+      return { label, expectation: fail(registry, "VoucherRegistryUnknownBatch", terms.batchId), send };
     }
     if (batch.issuer !== terms.supplier) {
       return {
@@ -1086,7 +1089,7 @@ async function playRandomSequence() {
     confirm: 6,
     dispute: 12,
     release: 7,
-    resolve: 6,
+    resolve: 8,
     returnCards: 8,
     resolveExpired: 4,
     refundExpired: 5,
