@@ -52,6 +52,7 @@ type Event<C extends "registry" | "escrow", N extends string, A> = LogPosition &
 /** Registry events, with their arguments under the ABI's names. uint ≤ 48 bits are numbers, wider ones bigints. */
 export type RegistryEvent =
   | Event<"registry", "IssuerRegistered", { account: Hex; issuerId: number; profileHash: Hex }>
+  | Event<"registry", "IssuerKeyRotated", { issuerId: number; previousAccount: Hex; newAccount: Hex }>
   | Event<"registry", "BatchIssued", { batchId: bigint; issuer: Hex; seq: number; head: Hex; params: AuditBatchParams }>
   | Event<
       "registry",

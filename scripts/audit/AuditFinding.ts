@@ -39,7 +39,7 @@ export const FINDING_KINDS = {
   "redeemed-mismatch": "error",
   /** `statusOf` answers another status than the replayed state implies. */
   "status-mismatch": "error",
-  /** A card's printed code-hash prefix differs from the code hash its redemption revealed (`audit card`). */
+  /** A card's printed card-key prefix differs from the card key its redemption proved (`audit card`). */
   "card-payload-mismatch": "error",
   /** An order's status, release time or opening block differs from `orderStateOf`. */
   "order-state-mismatch": "error",

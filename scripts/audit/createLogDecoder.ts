@@ -16,6 +16,7 @@ const HEX = /^0x[0-9a-f]*$/;
 /** The ABI events the auditor acts on; the others (roles, pausing) are decoded into {@link OtherEvent}s. */
 const REPLAYED = new Set([
   "IssuerRegistered",
+  "IssuerKeyRotated",
   "BatchIssued",
   "LotTransferred",
   "LotActivated",

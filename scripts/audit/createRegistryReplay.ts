@@ -33,12 +33,12 @@ export type ReplayApproval = { holder: Hex; scope: string; operator: Hex; approv
 type LotTransferred = Extract<RegistryEvent, { name: "LotTransferred" }>;
 
 /**
- * The registry's state machine, replayed from its events alone: batches, custody runs (split as
- * `_split` does), the redemption bitmap, redeemers, approvals, issuers and each batch's hash chain.
+ * The registry's state machine, replayed from its events alone: batches, custody runs (split, spanned and
+ * merged as registry v2 does, issue 12 §3), the redemption bitmap, redeemers, approvals, issuers and each batch's hash chain.
  * Independent of the indexer's derived tables.
  *
- * Every event is also checked against the state it meets: a lot must lie in one run held by the
- * event's `from` (or `holder`) and be movable, its operator must be the holder or approved, a
+ * Every event is also checked against the state it meets: every run a lot crosses must be held by
+ * the event's `from` (or `holder`) and be movable, its operator must be the holder or approved, a
  * redeemed card must have been redeemable by an allowed redeemer, and so on. An event that could not
  * have happened is reported as a `replay-conflict` (a missing or forged log, or a contract bug) and
  * changes no custody, like the registry's revert would.
@@ -86,19 +86,18 @@ export function createRegistryReplay(report: (finding: AuditFinding) => void) {
   }
 
   /** The lot's run, checked to hold the whole lot; undefined (reported) otherwise. */
-  function lotRun(batch: ReplayBatch, event: RegistryEvent & { args: { start: number; end: number } }) {
+  /** The runs a lot crosses (registry v2: a lot may span runs), or undefined after a conflict. */
+  function lotRuns(batch: ReplayBatch, event: RegistryEvent & { args: { start: number; end: number } }) {
     const { start, end } = event.args;
-    const run = batch.custody.runContaining(start);
-    if (run === undefined || !(start < end) || end > run.end) {
-      conflict(event, `lot [${start}, ${end}) does not lie inside one custody run of batch ${batch.key}`, {
+    const runs = batch.custody.runsIn(start, end);
+    if (runs === undefined) {
+      conflict(event, `lot [${start}, ${end}) is empty or runs past batch ${batch.key}'s ${batch.params.count} cards`, {
         batchId: batch.key,
         serial: start,
-        expected: run === undefined ? null : { runStart: run.start, runEnd: run.end },
         actual: { start, end },
       });
-      return undefined;
     }
-    return run;
+    return runs;
   }
 
   function checkMovable(batch: ReplayBatch, event: RegistryEvent, run: CustodyRun, operator: Hex) {
@@ -143,6 +142,25 @@ export function createRegistryReplay(report: (finding: AuditFinding) => void) {
         });
         return;
       }
+      case "IssuerKeyRotated": {
+        // The new account takes over the id, the profile and every batch power; the issuer's implicit
+        // stock follows (each batch's custody reads its issuer at each use).
+        const { issuerId, previousAccount, newAccount } = event.args;
+        const known = issuers.get(previousAccount);
+        if (known === undefined || known.issuerId !== issuerId) {
+          conflict(event, `issuer #${issuerId} is not held by ${previousAccount}`, { account: previousAccount });
+        }
+        if (issuers.has(newAccount)) conflict(event, `${newAccount} already has an issuer id`, { account: newAccount });
+        issuers.delete(previousAccount);
+        issuers.set(newAccount, {
+          account: newAccount,
+          issuerId,
+          profileHash: known?.profileHash ?? null,
+          registeredBlock: known?.registeredBlock ?? null,
+        });
+        for (const batch of batches.values()) if (batch.issuerId === issuerId) batch.issuer = newAccount;
+        return;
+      }
       case "BatchIssued": {
         const { batchId, issuer, params } = event.args;
         const key = batchId.toString();
@@ -174,7 +192,7 @@ export function createRegistryReplay(report: (finding: AuditFinding) => void) {
             tx: event.tx,
             time: event.time,
           },
-          custody: createCustodyRuns(params.count, issuer),
+          custody: createCustodyRuns(params.count, () => batch.issuer),
           redeemed: createRedeemedSet(),
           chain: createHashChain(),
           redeemers: new Map(),
@@ -189,20 +207,25 @@ export function createRegistryReplay(report: (finding: AuditFinding) => void) {
         const batch = batchOf(event);
         if (batch === undefined) return;
         const { from, to, start, end, operator } = event.args;
-        const run = lotRun(batch, event);
-        if (run !== undefined) {
-          if (run.holder !== from) {
-            conflict(event, `[${start}, ${end}) is held by ${run.holder}, not by the sender ${from}`, {
-              batchId: batch.key,
-              serial: start,
-              expected: run.holder,
-              actual: from,
-            });
+        const runs = lotRuns(batch, event);
+        if (runs !== undefined) {
+          const stranger = runs.find((run) => run.holder !== from);
+          if (stranger !== undefined) {
+            conflict(
+              event,
+              `[${start}, ${end}) is held by ${stranger.holder} from ${stranger.start}, not by the sender ${from}`,
+              {
+                batchId: batch.key,
+                serial: start,
+                expected: stranger.holder,
+                actual: from,
+              },
+            );
           } else if (to === from || /^0x0{40}$/.test(to)) {
             conflict(event, `invalid recipient ${to}`, { batchId: batch.key, serial: start });
           } else {
-            checkMovable(batch, event, run, operator);
-            batch.custody.split(start, end, (held) => ({
+            for (const run of runs) checkMovable(batch, event, run, operator);
+            batch.custody.apply(start, end, (held) => ({
               holder: to,
               activated: held.activated,
               revoked: false,
@@ -217,20 +240,25 @@ export function createRegistryReplay(report: (finding: AuditFinding) => void) {
         const batch = batchOf(event);
         if (batch === undefined) return;
         const { holder, start, end, operator } = event.args;
-        const run = lotRun(batch, event);
-        if (run !== undefined) {
-          if (run.holder !== holder) {
-            conflict(event, `[${start}, ${end}) is held by ${run.holder}, not by ${holder}`, {
-              batchId: batch.key,
-              serial: start,
-              expected: run.holder,
-              actual: holder,
-            });
-          } else if (run.activated) {
+        const runs = lotRuns(batch, event);
+        if (runs !== undefined) {
+          const stranger = runs.find((run) => run.holder !== holder);
+          if (stranger !== undefined) {
+            conflict(
+              event,
+              `[${start}, ${end}) is held by ${stranger.holder} from ${stranger.start}, not by ${holder}`,
+              {
+                batchId: batch.key,
+                serial: start,
+                expected: stranger.holder,
+                actual: holder,
+              },
+            );
+          } else if (runs.some((run) => run.activated)) {
             conflict(event, `[${start}, ${end}) was activated already`, { batchId: batch.key, serial: start });
           } else {
-            checkMovable(batch, event, run, operator);
-            batch.custody.split(start, end, (held) => ({
+            for (const run of runs) checkMovable(batch, event, run, operator);
+            batch.custody.apply(start, end, (held) => ({
               holder: held.holder,
               activated: true,
               revoked: false,
@@ -245,14 +273,14 @@ export function createRegistryReplay(report: (finding: AuditFinding) => void) {
         const batch = batchOf(event);
         if (batch === undefined) return;
         const { start, end, reason } = event.args;
-        const run = lotRun(batch, event);
-        if (run !== undefined) {
-          if (run.revoked) {
+        const runs = lotRuns(batch, event);
+        if (runs !== undefined) {
+          if (runs.some((run) => run.revoked)) {
             conflict(event, `[${start}, ${end}) was revoked already`, { batchId: batch.key, serial: start });
           } else if (reason === 0) {
             conflict(event, "revocation without a reason code", { batchId: batch.key, serial: start });
           } else {
-            batch.custody.split(start, end, (held) => ({
+            batch.custody.apply(start, end, (held) => ({
               holder: held.holder,
               activated: held.activated,
               revoked: true,

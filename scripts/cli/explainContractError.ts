@@ -60,6 +60,16 @@ const EXPLANATIONS: Record<string, Explain> = {
     message: `issuer #${text(issuerId)} (${text(account)}) no longer holds the issuer role, so its batch powers are suspended`,
     hint: "the registry's admin restores the role, or rotates the issuer to a new key",
   }),
+  VoucherRegistryEmptyRoot: () => ({
+    message: "the batch has an empty Merkle root",
+    hint: "mint with `cardproof batch mint`, which builds the tree from the cards",
+  }),
+  VoucherRegistryZeroCount: () => ({ message: "a batch needs at least one card", hint: "pass --count 1 or more" }),
+  VoucherRegistryInvalidCurrency: ([currency]) => ({
+    message: `currency ${text(currency)} is not three capital letters (ISO 4217)`,
+    hint: "pass --currency USD, EUR, CNY, …",
+  }),
+  VoucherRegistryNoRedemptions: () => ({ message: "no card was given to redeem" }),
   VoucherRegistryExpiryInPast: ([expiresAt]) => ({
     message: `the expiry ${new Date(Number(expiresAt) * 1000).toISOString()} is in the past`,
     hint: "pass a future --expires, e.g. +365d",

@@ -78,7 +78,7 @@ const MAX_UINT32 = 2 ** 32 - 1;
  *      character (base64url there: +33%). {@link cardUrl} upper-cases the scheme and host so that the
  *      URL itself goes in alphanumeric mode too; only `#` needs a byte-mode segment.
  * @dev Why prefixes: a version 6 QR at level Q holds 608 bits. The URL takes 229 of them, so full
- *      fields (a 20-byte registry and a 20-byte card key: 65 bytes, 157 digits) would need version 7 or 8.
+ *      fields (a 20-byte registry and a 20-byte card key: 61 bytes, 147 digits) would need version 8.
  *      Neither prefix weakens the trust model. The verifier resolves `(chainId, registryPrefix)`
  *      against its allowlist of full addresses (a card matching none is "not verified") and only ever
  *      queries the allowlisted registry, so a look-alike registry gains nothing. The full card key

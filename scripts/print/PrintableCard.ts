@@ -15,6 +15,11 @@ export type PrintableCard = {
   serial: number;
   /** The secret code in canonical form (from `generateCode`); printed under the scratch panel only. */
   code: string;
+  /**
+   * The card key the batch's manifest commits to (the public QR carries its first 8 bytes). When
+   * absent it is derived from the code (`deriveCardKey`, pure JS: about 0.2-0.3 ms a card).
+   */
+  cardKey?: Address;
   /** Face value in the currency's minor units (cents, fen, …), as `issueBatch` commits it. */
   faceValue: bigint;
   /** ISO 4217 alphabetic code, three capitals (e.g. "USD"). */

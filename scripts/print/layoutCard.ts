@@ -106,7 +106,8 @@ export function layoutCard(card: PrintableCard, { verifierBase }: CardLayoutOpti
   }
   const formattedCode = formatCode(card.code);
   const where = { chainId: card.chainId, registry: card.registry, batchId: card.batchId, serial: card.serial };
-  const payload = encodeCardPayload({ ...where, cardKey: deriveCardKey({ ...where, code: card.code }) });
+  const cardKey = card.cardKey ?? deriveCardKey({ ...where, code: card.code });
+  const payload = encodeCardPayload({ ...where, cardKey });
   const url = cardUrl(verifierBase, payload);
   const host = new URL(verifierBase).host;
   const secret = encodeSecretPayload({ code: card.code, batchId: card.batchId, serial: card.serial });

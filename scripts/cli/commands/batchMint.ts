@@ -62,7 +62,7 @@ export const batchMintCommand: CliCommand = {
                             (env CARDPROOF_INDEXER_URL)
   --resume <folder>         finish a batch whose files were written but which is not issued yet
 
-The folder gets manifest.json (serial → code hash, public), ${CODES_FILE} (the secret codes,
+The folder gets manifest.json (serial → card key, public), ${CODES_FILE} (the secret codes,
 AES-256-GCM with a key from your passphrase: CARDPROOF_CODES_PASSPHRASE or typed) and batch.json.
 Run the same command again after a failure: it finds the prepared batch and resumes it instead of
 minting different codes.`,
@@ -281,7 +281,7 @@ async function nextFreeBatchId(ctx: CliContext, registry: Address, issuerId: num
 }
 
 /**
- * Codes, code hashes, tree and manifest, then the encrypted codes file, the manifest file and
+ * Codes, card keys, tree and manifest, then the encrypted codes file, the manifest file and
  * last the plan: a folder with a plan is complete. Any failure removes the folder.
  */
 async function prepareFolder(

@@ -1,6 +1,8 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
+import { bytesToHex, type Address } from "viem";
+
 import { decodeBatchManifest } from "../../lib/batchManifest.js";
 import { readCodesFile } from "../../mint/codesFile.js";
 import type { PrintableCard } from "../../print/PrintableCard.js";
@@ -119,6 +121,8 @@ on an offline machine if you like. The output holds secret codes: treat it like 
           batchId: plan.batchId,
           serial,
           code: decoder.decode(codes.subarray(20 * serial, 20 * serial + 20)),
+          // The manifest's card key (its hash matches the codes file's header): no key derivation per card.
+          cardKey: bytesToHex(manifest.cardKeys.subarray(20 * serial, 20 * serial + 20)) as Address,
           faceValue: plan.params.faceValue,
           currency: plan.params.currency,
           expiresAt: plan.params.expiresAt,

@@ -73,7 +73,7 @@ describe("auditor helpers", function () {
       redeemed: createRedeemedSet(),
       chain: createHashChain(),
     } as unknown as ReplayBatch;
-    batch.custody.split(1_000, 2_000, (run) => ({ ...run, holder: "0x00000000000000000000000000000000000000bb" }));
+    batch.custody.apply(1_000, 2_000, (run) => ({ ...run, holder: "0x00000000000000000000000000000000000000bb" }));
     batch.redeemed.add(7_777);
     const first = sampleSerials(batch, 50, 42);
     expect(first).to.deep.equal(sampleSerials(batch, 50, 42));

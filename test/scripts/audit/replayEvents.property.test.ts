@@ -26,6 +26,61 @@ const { seed: SEED, steps: STEPS } = readFuzzSettings(process.env, { seed: 0xa0d
 describe("audit replay vs the contracts (property)", function () {
   this.timeout(Math.max(240_000, STEPS * 1_500));
 
+  it("replays merging runs, lots across runs and an issuer key rotation to the contracts' custody", async function () {
+    const f = await deployIndexerFixture(ethers);
+    const { registry, issuer, buyer, otherBuyer, admin } = f;
+    const newKey = (await ethers.getSigners())[15]!;
+    const batch = f.prepareBatch(4, { count: 100 });
+    const id = batch.batchId;
+    const hint = async (start: number) => (start === 0 ? 0 : Number(await registry.runStartOf(id, start - 1)));
+    await registry.connect(issuer).issueBatch(id, batch.params);
+    await registry.connect(issuer).transferLot(id, issuer.address, buyer.address, 0, 20, 0);
+    await registry.connect(buyer).transferLot(id, buyer.address, otherBuyer.address, 0, 10, 0);
+    await registry.connect(admin).rotateIssuerKey(Number(id >> 32n), newKey.address);
+    // The new key sells from the stock it inherited; the lot joins the buyer's run [10, 20).
+    await registry.connect(newKey).transferLot(id, newKey.address, buyer.address, 20, 30, await hint(20));
+    // Returned next to the stock, it merges back into it (stockStart 10).
+    await registry.connect(buyer).transferLot(id, buyer.address, newKey.address, 10, 30, await hint(10));
+    // Given to the old key, it stays a stored run of that address.
+    await registry.connect(otherBuyer).transferLot(id, otherBuyer.address, issuer.address, 0, 10, 0);
+    // One revocation across the old key's run and the stock.
+    await registry.connect(newKey).revokeLot(id, 5, 15, await hint(5), 2);
+
+    const head = (await ethers.provider.getBlock("latest"))!;
+    const logs = (await provider.request({
+      method: "eth_getLogs",
+      params: [{ address: [f.registryAddress], fromBlock: "0x0", toBlock: `0x${head.number.toString(16)}` }],
+    })) as RpcLog[];
+    const decode = createLogDecoder({ registry: f.registryAddress as Hex, escrow: f.escrowAddress as Hex });
+    const replay = replayEvents(logs.map(decode), {
+      chainId: f.chainId,
+      escrow: f.escrowAddress.toLowerCase() as Hex,
+      untilBlock: head.number,
+    });
+    expect(replay.findings).to.deep.equal([]);
+    const replayed = replay.registry.batches.get(id.toString())!;
+    const onChain = await registry.batchOf(id);
+    expect(replayed.issuer).to.equal(newKey.address.toLowerCase());
+    expect(onChain.issuer.toLowerCase()).to.equal(replayed.issuer);
+    expect(Number(onChain.stockStart)).to.equal(replayed.custody.stockStart);
+    const runs = [...replayed.custody.runs()];
+    expect(runs.map((run) => [run.start, run.end, run.holder, run.revoked])).to.deep.equal([
+      [0, 5, issuer.address.toLowerCase(), false],
+      [5, 10, issuer.address.toLowerCase(), true],
+      [10, 15, newKey.address.toLowerCase(), true],
+      [15, 100, newKey.address.toLowerCase(), false],
+    ]);
+    for (const run of runs) {
+      const held = await registry.runAt(id, run.start);
+      expect([Number(held.end), held.holder.toLowerCase(), Number(held.flags)]).to.deep.equal([
+        run.end,
+        run.holder,
+        (run.activated ? 1 : 0) | (run.revoked ? 2 : 0),
+      ]);
+    }
+    expect(onChain.head.toLowerCase()).to.equal(replayed.chain.head);
+  });
+
   it(`replays ${STEPS} random steps (seed ${SEED}) to exactly the contracts' state`, async function () {
     const f = await deployIndexerFixture(ethers);
     const { registry, escrow, issuer, buyer } = f;
@@ -33,7 +88,8 @@ describe("audit replay vs the contracts (property)", function () {
     const expiring = f.prepareBatch(3, { count: 40, expiresAt, activationRequired: true });
     await registry.connect(issuer).issueBatch(expiring.batchId, expiring.params);
     await registry.connect(issuer).transferLot(expiring.batchId, issuer.address, buyer.address, 10, 30, 0);
-    await registry.connect(buyer).activateLot(expiring.batchId, 10, 20, 0); // hint: the run holding card 9
+    // The hint is the run holding card 9 (registry v2): the issuer's run [0, 10).
+    await registry.connect(buyer).activateLot(expiring.batchId, 10, 20, 0);
     await registry.connect(issuer).revokeLot(expiring.batchId, 25, 28, 20, 4);
 
     const trading = await createAuditRandomTrading(f, networkHelpers, SEED);

@@ -207,8 +207,8 @@ describe("cardproof audit", function () {
     it("reports a card marked redeemed that never was, as an extra redemption", async function () {
       const { counts, findings } = await auditTampered((db) => {
         db.prepare(
-          `INSERT INTO redemptions (block_number, log_index, batch_id, serial, redeemer, code_hash, seq, tx_hash, block_timestamp)
-           SELECT block_number, log_index + 500, batch_id, 7, redeemer, code_hash, seq, tx_hash, block_timestamp FROM redemptions WHERE serial = 1`,
+          `INSERT INTO redemptions (block_number, log_index, batch_id, serial, redeemer, card_key, seq, tx_hash, block_timestamp)
+           SELECT block_number, log_index + 500, batch_id, 7, redeemer, card_key, seq, tx_hash, block_timestamp FROM redemptions WHERE serial = 1`,
         ).run();
       });
       expect(counts).to.deep.equal({ "indexer-extra-row": 1 });

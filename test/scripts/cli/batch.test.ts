@@ -7,6 +7,7 @@ import { encodeFunctionData, type Address, type Hex } from "viem";
 import { hashBatchManifest } from "../../../scripts/lib/batchManifest.js";
 import { cardUrl, encodeCardPayload } from "../../../scripts/lib/cardPayload.js";
 import { deriveCardKey } from "../../../scripts/lib/deriveCardKey.js";
+import { formatCode } from "../../../scripts/lib/formatCode.js";
 import { decodeSecretPayload } from "../../../scripts/lib/secretPayload.js";
 import { voucherRegistryAbi } from "../../../scripts/lib/voucherRegistryAbi.js";
 import { readCodesFile } from "../../../scripts/mint/codesFile.js";
@@ -110,6 +111,36 @@ describe("cardproof batch mint and batch print", function () {
     expect(manifest.toString("latin1")).to.contain(
       deriveCardKey({ chainId: 31337n, registry, batchId: BigInt(minted.batchId), serial: 0, code: first }),
     );
+  });
+
+  it("keeps every code out of the folder's public files and out of the chain (manifest, plan, calldata, logs)", async function () {
+    const { codes } = await readCodesFile(join(minted.folder, "codes.cpcodes"), PASSPHRASE);
+    const text = new TextDecoder().decode(codes);
+    const publicFiles = [
+      (await readFile(join(minted.folder, "manifest.json"), "latin1")).toLowerCase(),
+      (await readFile(join(minted.folder, "batch.json"), "latin1")).toLowerCase(),
+    ];
+    const head = Number(await chain.provider.request({ method: "eth_blockNumber" }));
+    const onChain: string[] = [];
+    for (let block = 0; block <= head; block++) {
+      const { transactions } = (await chain.provider.request({
+        method: "eth_getBlockByNumber",
+        params: [`0x${block.toString(16)}`, true],
+      })) as { transactions: { input: string }[] };
+      onChain.push(...transactions.map((tx) => tx.input.toLowerCase()));
+    }
+    const logs = (await chain.provider.request({
+      method: "eth_getLogs",
+      params: [{ fromBlock: "0x0", toBlock: "latest" }],
+    })) as { data: string; topics: string[] }[];
+    onChain.push(...logs.map((log) => [log.data, ...log.topics].join("").toLowerCase()));
+    for (let i = 0; i < text.length; i += 20) {
+      const code = text.slice(i, i + 20);
+      const forms = [code, formatCode(code), Buffer.from(code).toString("hex")].map((form) => form.toLowerCase());
+      for (const haystack of [...publicFiles, ...onChain]) {
+        for (const form of forms) expect(haystack.includes(form), `code ${i / 20} found`).to.equal(false);
+      }
+    }
   });
 
   it("prints cards whose QR images decode to the exact public link and secret payload", async function () {

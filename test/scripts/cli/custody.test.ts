@@ -70,13 +70,29 @@ describe("cardproof lot, batch redeemer and status (custody)", function () {
     );
   });
 
-  it("refuses a range across two custody lots and says where to split it", async function () {
+  it("refuses a range with two holders and says where to split it", async function () {
     const run = await chain.cardproof(["lot", "transfer", id, "90-109", "--to", retailer], as(2));
     expect(run.code).to.equal(1);
     expect(run.stderr).to.contain(
-      `cards 90-109 of batch ${id} are not one custody lot: cards 0-99 are held by ${distributor}`,
+      `cards 90-109 of batch ${id} have more than one holder: cards 90-99 are held by ${distributor}, cards from 100 by ${issuer}`,
     );
     expect(run.stderr).to.contain("split the range at 100");
+  });
+
+  it("passes on as one lot two lots bought separately (runs merge, a lot spans runs)", async function () {
+    for (const serials of ["120-129", "130-139"]) {
+      const bought = await chain.cardproof(["lot", "transfer", id, serials, "--to", distributor], as(1));
+      expect(bought.code, bought.stderr).to.equal(0);
+    }
+    const merged = await chain.cardproof(["status", `${id}/125`, "--json"]);
+    expect(merged.json<{ run: unknown }>().run).to.deep.equal({ start: 120, end: 140, lot: "120-139" });
+    const resold = await chain.cardproof(["lot", "transfer", id, "115-139", "--to", retailer], as(2));
+    expect(resold.code).to.equal(1);
+    const whole = await chain.cardproof(["lot", "transfer", id, "120-139", "--to", retailer, "--json"], as(2));
+    expect(whole.code, whole.stderr).to.equal(0);
+    expect(whole.json()).to.deep.include({ serials: "120-139", count: 20, to: retailer });
+    const status = await chain.cardproof(["status", `${id}/139`, "--json"]);
+    expect(status.json<{ run: unknown }>().run).to.deep.equal({ start: 120, end: 140, lot: "120-139" });
   });
 
   it("activates a lot at the point of sale, once", async function () {

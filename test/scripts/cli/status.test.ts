@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { getAddress, hexToNumber, type Address, type Hex } from "viem";
 
 import { cardUrl, encodeCardPayload } from "../../../scripts/lib/cardPayload.js";
+import { computeDecimalCheck } from "../../../scripts/lib/decimalCheckDigits.js";
 import { formatCode } from "../../../scripts/lib/formatCode.js";
 import { issueCliBatch, type CliBatch } from "../../helpers/cliBatch.js";
 import { HARDHAT_KEYS, startCliChain, type CliChain } from "../../helpers/cliHarness.js";
@@ -110,13 +111,22 @@ describe("cardproof status", function () {
     const code = formatCode(batch.codes[2]!);
     const [secret, garbage] = await Promise.all([
       chain.cardproof(["status", code]),
-      chain.cardproof(["status", "12345"]),
+      chain.cardproof(["status", "22345"]),
     ]);
     expect(secret.code).to.equal(1);
     expect(secret.stderr).to.contain("this is the card's secret code, not its public QR code");
     expect(`${secret.stdout}${secret.stderr}`).not.to.contain(code).and.not.to.contain(batch.codes[2]!);
     expect(garbage.code).to.equal(1);
     expect(garbage.stderr).to.match(/cannot read the card: the card data has 5 digits/);
+  });
+
+  it("says a card printed for CardProof v1 (public payload version 1) must be replaced", async function () {
+    const v2 = payloadOf(2);
+    const body = `1${v2.slice(1, -5)}`;
+    const v1 = body + computeDecimalCheck(body, 5);
+    const run = await chain.cardproof(["status", v1]);
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.contain("the card was printed for CardProof v1");
   });
 
   it("says Expired once the chain's clock passes the batch's expiry", async function () {

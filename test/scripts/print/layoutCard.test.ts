@@ -42,6 +42,14 @@ describe("layoutCard", function () {
   const card = makePrintableCard();
   const drawing = layoutCard(card, { verifierBase: TEST_VERIFIER });
 
+  it("prints the manifest's card key when given one, the same as the one derived from the code", function () {
+    const cardKey = deriveCardKey(card);
+    expect(layoutCard({ ...card, cardKey }, { verifierBase: TEST_VERIFIER }).url).to.equal(drawing.url);
+    const other = `0x${"ab".repeat(20)}` as const;
+    const url = layoutCard({ ...card, cardKey: other }, { verifierBase: TEST_VERIFIER }).url;
+    expect(url).to.equal(cardUrl(TEST_VERIFIER, encodeCardPayload({ ...card, cardKey: other })));
+  });
+
   it("is a credit-card-size drawing whose public QR holds the card link", function () {
     expect([drawing.width, drawing.height]).to.deep.equal([CARD_WIDTH_MM, CARD_HEIGHT_MM]);
     const payload = encodeCardPayload({ ...card, cardKey: deriveCardKey(card) });

@@ -19,7 +19,7 @@ describe("API: chain, issuers, batches, orders and audits", function () {
 
   before(async function () {
     fx = await deployApiFixture(ethers, provider);
-    const { escrow, buyer, otherBuyer, supplier, registry } = fx.f;
+    const { escrow, buyer, otherBuyer, supplier } = fx.f;
     ({ secondBatchId } = await runFullLifecycle(fx.f, networkHelpers));
     open = await fx.f.orderFor({ quantity: 7 });
     await escrow.connect(buyer).open(open);
