@@ -347,8 +347,10 @@ interface ISettlementEscrow {
 
     /// @notice The supplier delivers cards `[start, start + quantity)` of the order's batch, found
     /// in the custody run starting at `hint`, from itself to the buyer, and the challenge window opens.
-    /// @dev The escrow must be the supplier's approved operator in the registry. The lot must be
-    /// held by the supplier, unrevoked and unexpired (checked by the registry) and unredeemed.
+    /// @dev The escrow must be the supplier's approved operator in the registry; `hint` is the
+    /// registry's lot hint, passed through. The lot must be held by the supplier, unrevoked and
+    /// unexpired (checked by the registry), unredeemed, inactive unless the order accepts activated
+    /// cards, and of a batch valid `minValidity` seconds from now (checked by the escrow).
     function fulfill(Order calldata order, uint32 start, uint32 hint) external;
 
     /// @notice The buyer accepts the delivery; the supplier is credited at once.
