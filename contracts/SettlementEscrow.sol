@@ -11,6 +11,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {ISettlementEscrow} from "./interfaces/ISettlementEscrow.sol";
 import {IVoucherRegistry} from "./interfaces/IVoucherRegistry.sol";
 import {FeeSplit} from "./libraries/FeeSplit.sol";
+import {LotTerms} from "./libraries/LotTerms.sol";
 import {OrderId} from "./libraries/OrderId.sol";
 
 /// @title SettlementEscrow
@@ -34,13 +35,44 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
     uint32 public constant MIN_CHALLENGE_WINDOW = 1 hours;
     /// @notice Longest challenge window, so suppliers are not paid arbitrarily late.
     uint32 public constant MAX_CHALLENGE_WINDOW = 30 days;
+    /// @notice Shortest time an arbiter gets to rule on a dispute.
+    uint32 public constant MIN_DISPUTE_TIMEOUT = 1 days;
+    /// @notice Longest time a dispute can hold an order's money before the timeout rule applies.
+    uint32 public constant MAX_DISPUTE_TIMEOUT = 90 days;
+    /// @notice Dispute timeout of the first policy.
+    uint32 public constant DEFAULT_DISPUTE_TIMEOUT = 14 days;
+    /// @notice Timeout rule of the first policy: the buyer is refunded for every card it returned.
+    uint16 public constant DEFAULT_TIMEOUT_BUYER_SHARE_BPS = 10_000;
+    /// @inheritdoc ISettlementEscrow
+    uint32 public constant CHANGE_DELAY = 3 days;
+    /// @inheritdoc ISettlementEscrow
+    uint32 public constant FUND_PERIOD = 30 days;
+    /// @notice The policy whose arbiter pays out the protection fund.
+    uint16 public constant FUND_POLICY_ID = 0;
 
-    /// @dev The policy new orders get, with its id, in one slot (208 bits) read once by `open`.
+    /// @dev The id of the policy new orders get, and its fee, in one slot read once by `open`.
     struct CurrentPolicy {
-        address arbiter;
         uint16 feeBps;
-        uint16 fundShareBps;
         uint16 id;
+    }
+
+    /// @dev A replacement arbiter and when it may take over (0: nothing scheduled).
+    struct PendingArbiter {
+        address arbiter;
+        uint40 readyAt;
+    }
+
+    /// @dev A fund cap per token and what the fund paid in period number `period`.
+    struct FundLimit {
+        uint96 cap;
+        uint96 paid;
+        uint40 period;
+    }
+
+    /// @dev A scheduled fund cap and when it may take effect (0: nothing scheduled).
+    struct PendingFundCap {
+        uint96 cap;
+        uint40 readyAt;
     }
 
     /// @dev Per token, in one slot, so a settlement writes both with one store.
@@ -58,11 +90,19 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
     mapping(bytes32 orderId => OrderState) private _orders;
     mapping(address account => mapping(address token => uint256)) private _credits;
     mapping(address token => Pool) private _pools;
+    mapping(uint16 policyId => PendingArbiter) private _pendingArbiters;
+    mapping(address token => FundLimit) private _fundLimits;
+    mapping(address token => PendingFundCap) private _pendingFundCaps;
 
     /// @param registry_ The registry whose lots orders deliver.
-    /// @param admin Platform governance: policy, token allowlist, fee recipient, roles.
-    /// @param pauser Account allowed to pause new orders and deliveries.
-    /// @param arbiter First arbiter (policy 1).
+    /// @param admin Platform governance: policy, token allowlist, fee recipient, roles; arbiter
+    /// replacements and fund caps only through {CHANGE_DELAY}.
+    /// @param pauser Account allowed to pause the opening of new orders. Pausing the escrow never
+    /// stops orders already open: deliveries, returns, settlements, refunds and withdrawals go on
+    /// (only the registry's own pause stops deliveries and returns).
+    /// @param arbiter First arbiter: of policy 1 and of the protection fund (policy 0). Policy 1
+    /// gets {DEFAULT_DISPUTE_TIMEOUT} and {DEFAULT_TIMEOUT_BUYER_SHARE_BPS}; the fund pays nothing
+    /// until governance sets a cap per token ({scheduleFundCap}).
     /// @param feeBps_ First fee, at most {MAX_FEE_BPS}.
     /// @param fundShareBps First share of fees for the protection fund.
     /// @param feeRecipient_ Where platform fees are paid.
@@ -80,7 +120,18 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
         _registry = registry_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAUSER_ROLE, pauser);
-        _setPolicy(arbiter, feeBps_, fundShareBps);
+        _setPolicy(
+            Policy({
+                arbiter: arbiter,
+                feeBps: feeBps_,
+                fundShareBps: fundShareBps,
+                disputeTimeout: DEFAULT_DISPUTE_TIMEOUT,
+                timeoutBuyerShareBps: DEFAULT_TIMEOUT_BUYER_SHARE_BPS
+            })
+        );
+        // The fund's arbiter, announced like any replacement so a replay of the logs knows it.
+        _policies[FUND_POLICY_ID].arbiter = arbiter;
+        emit ArbiterReplaced(FUND_POLICY_ID, address(0), arbiter);
         _setFeeRecipient(feeRecipient_);
     }
 
@@ -128,8 +179,28 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
         uint40 releaseAt = uint40(block.timestamp) + order.challengeWindow;
         state.status = OrderStatus.Fulfilled;
         state.releaseAt = releaseAt;
+        state.lotStart = start;
         // The registry checks custody, the escrow's approval, revocation and expiry, and reverts with its own errors.
         _registry.transferLot(order.batchId, order.supplier, order.buyer, start, end, hint);
+        // The order's card terms, checked on the cards as delivered (a transfer keeps each run's
+        // activation; the run at `hint` still starts there): the registry slots the walk reads are
+        // warm now, and a refusal reverts the transfer with it.
+        if (!order.acceptActivated) {
+            (bool activated, uint32 activatedSerial) = LotTerms.findActivated(
+                _registry,
+                order.batchId,
+                start,
+                end,
+                hint
+            );
+            if (activated) revert SettlementEscrowLotHasActivatedCard(orderId, activatedSerial);
+        }
+        (bool tooSoon, uint32 expiresAt, uint256 requiredUntil) = LotTerms.expiresBefore(
+            _registry,
+            order.batchId,
+            order.minValidity
+        );
+        if (tooSoon) revert SettlementEscrowLotExpiresTooSoon(orderId, expiresAt, requiredUntil);
         emit OrderFulfilled(orderId, start, end, releaseAt);
     }
 
@@ -153,8 +224,38 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
         uint40 releaseAt = state.releaseAt;
         if (block.timestamp >= releaseAt) revert SettlementEscrowChallengeWindowClosed(orderId, releaseAt);
 
+        // The timeout is at most 90 days: a uint40 of seconds lasts 34,000 years.
+        uint40 deadline = uint40(block.timestamp) + _policies[order.policyId].disputeTimeout;
         state.status = OrderStatus.Disputed;
-        emit OrderDisputed(orderId, reasonHash);
+        state.disputeDeadline = deadline;
+        state.returnFrom = state.lotStart;
+        emit OrderDisputed(orderId, reasonHash, deadline);
+    }
+
+    /// @inheritdoc ISettlementEscrow
+    function returnCards(Order calldata order, uint32 start, uint32 end, uint32 hint) external nonReentrant {
+        (bytes32 orderId, OrderState storage state) = _stateOf(order);
+        _expectStatus(orderId, state.status, OrderStatus.Disputed);
+        if (msg.sender != order.buyer) revert SettlementEscrowNotBuyer(orderId, msg.sender);
+        uint32 returnFrom = state.returnFrom;
+        // Fulfil checked that the lot's end fits 32 bits.
+        uint32 lotEnd = state.lotStart + order.quantity;
+        if (start < returnFrom || start >= end || end > lotEnd) {
+            revert SettlementEscrowInvalidReturn(orderId, start, end, returnFrom, lotEnd);
+        }
+        (bool redeemed, uint32 serial) = _registry.findRedeemed(order.batchId, start, end);
+        if (redeemed) revert SettlementEscrowReturnHasRedeemedCard(orderId, serial);
+
+        state.returnFrom = end;
+        // Cannot overflow: the returns are disjoint parts of the lot, so they add up to at most its quantity.
+        uint32 returned;
+        unchecked {
+            returned = state.returned + (end - start);
+        }
+        state.returned = returned;
+        // The registry checks the buyer holds the cards and the escrow is its operator, and reverts with its own errors.
+        _registry.transferLot(order.batchId, order.buyer, order.supplier, start, end, hint);
+        emit OrderCardsReturned(orderId, start, end, returned);
     }
 
     /// @inheritdoc ISettlementEscrow
@@ -175,13 +276,18 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
         _expectStatus(orderId, state.status, OrderStatus.Disputed);
         if (msg.sender != _policies[order.policyId].arbiter) revert SettlementEscrowNotArbiter(orderId, msg.sender);
         if (buyerShareBps > FeeSplit.BPS) revert SettlementEscrowInvalidShare(buyerShareBps);
+        uint40 deadline = state.disputeDeadline;
+        if (block.timestamp >= deadline) revert SettlementEscrowDisputeDeadlinePassed(orderId, deadline);
+        _settleDispute(orderId, state, order, msg.sender, buyerShareBps);
+    }
 
-        state.status = OrderStatus.Resolved;
-        uint256 amount = _amountOf(order);
-        uint256 buyerAmount = FeeSplit.share(amount, buyerShareBps);
-        if (buyerAmount != 0) _credits[order.buyer][order.token] += buyerAmount;
-        (uint256 net, uint256 platformFee, uint256 fundFee) = _paySupplier(order, amount - buyerAmount);
-        emit OrderResolved(orderId, msg.sender, buyerShareBps, buyerAmount, net, platformFee, fundFee);
+    /// @inheritdoc ISettlementEscrow
+    function resolveExpiredDispute(Order calldata order) external nonReentrant {
+        (bytes32 orderId, OrderState storage state) = _stateOf(order);
+        _expectStatus(orderId, state.status, OrderStatus.Disputed);
+        uint40 deadline = state.disputeDeadline;
+        if (block.timestamp < deadline) revert SettlementEscrowDisputeDeadlineNotReached(orderId, deadline);
+        _settleDispute(orderId, state, order, address(0), _policies[order.policyId].timeoutBuyerShareBps);
     }
 
     /// @inheritdoc ISettlementEscrow
@@ -210,24 +316,39 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
     }
 
     /// @inheritdoc ISettlementEscrow
-    function withdraw(address token) external nonReentrant returns (uint256 amount) {
-        amount = _credits[msg.sender][token];
-        if (amount == 0) revert SettlementEscrowNothingToWithdraw(msg.sender, token);
-        _credits[msg.sender][token] = 0;
-        _pushExact(IERC20(token), msg.sender, amount);
-        emit Withdrawn(msg.sender, token, amount);
+    function withdraw(address token) external nonReentrant returns (uint256) {
+        return _withdraw(token, msg.sender);
+    }
+
+    /// @inheritdoc ISettlementEscrow
+    function withdrawTo(address token, address to) external nonReentrant returns (uint256) {
+        // Tokens sent to the escrow itself would be nobody's: outside every order, credit and fund.
+        if (to == address(0) || to == address(this)) revert SettlementEscrowInvalidPayee(to);
+        return _withdraw(token, to);
     }
 
     // ------------------------------------------------------------------ fund and fees
 
     /// @inheritdoc ISettlementEscrow
     function payFromFund(address token, address to, uint256 amount, bytes32 caseRef) external nonReentrant {
-        if (msg.sender != _current.arbiter) revert SettlementEscrowNotFundArbiter(msg.sender);
+        if (msg.sender != _policies[FUND_POLICY_ID].arbiter) revert SettlementEscrowNotFundArbiter(msg.sender);
         // Credit to the escrow itself could never be withdrawn.
         if (to == address(0) || to == address(this)) revert SettlementEscrowInvalidPayee(to);
         Pool storage pool = _pools[token];
         uint256 available = pool.fund;
         if (amount == 0 || amount > available) revert SettlementEscrowInsufficientFund(token, amount, available);
+        FundLimit memory limit = _fundLimits[token];
+        // A period number of 40 bits lasts 30 days * 2**40.
+        uint40 period = uint40(block.timestamp / FUND_PERIOD);
+        if (limit.period != period) {
+            limit.period = period;
+            limit.paid = 0;
+        }
+        uint256 remaining = uint256(limit.cap) - limit.paid;
+        if (amount > remaining) revert SettlementEscrowFundCapExceeded(token, amount, remaining);
+        // Fits 96 bits: at most the cap, a uint96.
+        limit.paid += uint96(amount);
+        _fundLimits[token] = limit;
         // Cannot underflow: amount <= available, a uint128.
         unchecked {
             pool.fund = uint128(available - amount);
@@ -253,9 +374,75 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
     function setPolicy(
         address arbiter,
         uint16 feeBps_,
-        uint16 fundShareBps
+        uint16 fundShareBps,
+        uint32 disputeTimeout,
+        uint16 timeoutBuyerShareBps
     ) external onlyRole(DEFAULT_ADMIN_ROLE) returns (uint16) {
-        return _setPolicy(arbiter, feeBps_, fundShareBps);
+        return
+            _setPolicy(
+                Policy({
+                    arbiter: arbiter,
+                    feeBps: feeBps_,
+                    fundShareBps: fundShareBps,
+                    disputeTimeout: disputeTimeout,
+                    timeoutBuyerShareBps: timeoutBuyerShareBps
+                })
+            );
+    }
+
+    /// @inheritdoc ISettlementEscrow
+    function scheduleArbiter(
+        uint16 policyId,
+        address arbiter
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) returns (uint40 readyAt) {
+        if (policyId > _current.id) revert SettlementEscrowUnknownPolicy(policyId);
+        if (arbiter == address(0)) revert SettlementEscrowInvalidArbiter(arbiter);
+        readyAt = uint40(block.timestamp) + CHANGE_DELAY;
+        _pendingArbiters[policyId] = PendingArbiter({arbiter: arbiter, readyAt: readyAt});
+        emit ArbiterChangeScheduled(policyId, arbiter, readyAt);
+    }
+
+    /// @inheritdoc ISettlementEscrow
+    function cancelArbiterChange(uint16 policyId) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_pendingArbiters[policyId].readyAt == 0) revert SettlementEscrowNoArbiterChange(policyId);
+        delete _pendingArbiters[policyId];
+        emit ArbiterChangeCancelled(policyId);
+    }
+
+    /// @inheritdoc ISettlementEscrow
+    function applyArbiterChange(uint16 policyId) external {
+        PendingArbiter memory pending = _pendingArbiters[policyId];
+        if (pending.readyAt == 0) revert SettlementEscrowNoArbiterChange(policyId);
+        if (block.timestamp < pending.readyAt) revert SettlementEscrowChangeNotReady(pending.readyAt, block.timestamp);
+        delete _pendingArbiters[policyId];
+        address previous = _policies[policyId].arbiter;
+        _policies[policyId].arbiter = pending.arbiter;
+        emit ArbiterReplaced(policyId, previous, pending.arbiter);
+    }
+
+    /// @inheritdoc ISettlementEscrow
+    function scheduleFundCap(address token, uint96 cap) external onlyRole(DEFAULT_ADMIN_ROLE) returns (uint40 readyAt) {
+        if (token == address(0)) revert SettlementEscrowZeroAddress();
+        readyAt = uint40(block.timestamp) + CHANGE_DELAY;
+        _pendingFundCaps[token] = PendingFundCap({cap: cap, readyAt: readyAt});
+        emit FundCapChangeScheduled(token, cap, readyAt);
+    }
+
+    /// @inheritdoc ISettlementEscrow
+    function cancelFundCapChange(address token) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_pendingFundCaps[token].readyAt == 0) revert SettlementEscrowNoFundCapChange(token);
+        delete _pendingFundCaps[token];
+        emit FundCapChangeCancelled(token);
+    }
+
+    /// @inheritdoc ISettlementEscrow
+    function applyFundCapChange(address token) external {
+        PendingFundCap memory pending = _pendingFundCaps[token];
+        if (pending.readyAt == 0) revert SettlementEscrowNoFundCapChange(token);
+        if (block.timestamp < pending.readyAt) revert SettlementEscrowChangeNotReady(pending.readyAt, block.timestamp);
+        delete _pendingFundCaps[token];
+        _fundLimits[token].cap = pending.cap;
+        emit FundCapUpdated(token, pending.cap);
     }
 
     /// @inheritdoc ISettlementEscrow
@@ -294,16 +481,37 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
 
     /// @inheritdoc ISettlementEscrow
     function currentPolicy() external view returns (uint16, Policy memory) {
-        CurrentPolicy memory current = _current;
-        return (
-            current.id,
-            Policy({arbiter: current.arbiter, feeBps: current.feeBps, fundShareBps: current.fundShareBps})
-        );
+        uint16 id = _current.id;
+        return (id, _policies[id]);
     }
 
     /// @inheritdoc ISettlementEscrow
     function policyOf(uint16 policyId) external view returns (Policy memory) {
         return _policies[policyId];
+    }
+
+    /// @inheritdoc ISettlementEscrow
+    function fundArbiter() external view returns (address) {
+        return _policies[FUND_POLICY_ID].arbiter;
+    }
+
+    /// @inheritdoc ISettlementEscrow
+    function pendingArbiter(uint16 policyId) external view returns (address, uint40) {
+        PendingArbiter memory pending = _pendingArbiters[policyId];
+        return (pending.arbiter, pending.readyAt);
+    }
+
+    /// @inheritdoc ISettlementEscrow
+    function fundCapOf(address token) external view returns (uint96 cap, uint96 paidThisPeriod) {
+        FundLimit memory limit = _fundLimits[token];
+        cap = limit.cap;
+        paidThisPeriod = limit.period == block.timestamp / FUND_PERIOD ? limit.paid : 0;
+    }
+
+    /// @inheritdoc ISettlementEscrow
+    function pendingFundCap(address token) external view returns (uint96, uint40) {
+        PendingFundCap memory pending = _pendingFundCaps[token];
+        return (pending.cap, pending.readyAt);
     }
 
     /// @inheritdoc ISettlementEscrow
@@ -346,8 +554,9 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
             revert SettlementEscrowInvalidSupplier(order.supplier);
         }
         if (order.quantity == 0) revert SettlementEscrowZeroQuantity();
-        // A mistyped batch would hold the buyer's money until the deadline: catch it now.
-        if (!_registry.isIssued(order.batchId)) revert SettlementEscrowUnknownBatch(order.batchId);
+        // The batch is not looked up here (5.7k gas, a cold call to the registry): clients check it
+        // (`cardproof order open` reads it first), the supplier can reject an order it cannot
+        // deliver at once, and the buyer cancels after the deadline. See the README's design notes.
         uint256 amount = uint256(order.unitPrice) * order.quantity;
         if (amount == 0 || amount > type(uint96).max) {
             revert SettlementEscrowInvalidAmount(order.unitPrice, order.quantity);
@@ -402,6 +611,33 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
         }
     }
 
+    /// @dev Ends a dispute: `buyerShareBps` of the amount to the buyer, but no more than the price
+    /// of the cards it returned (a refund needs the cards back); the rest to the supplier, less the fee.
+    function _settleDispute(
+        bytes32 orderId,
+        OrderState storage state,
+        Order calldata order,
+        address arbiter,
+        uint16 buyerShareBps
+    ) private {
+        state.status = OrderStatus.Resolved;
+        uint256 amount = _amountOf(order);
+        uint256 buyerAmount = FeeSplit.share(amount, buyerShareBps);
+        uint256 returnedValue = uint256(order.unitPrice) * state.returned;
+        if (buyerAmount > returnedValue) buyerAmount = returnedValue;
+        if (buyerAmount != 0) _credits[order.buyer][order.token] += buyerAmount;
+        (uint256 net, uint256 platformFee, uint256 fundFee) = _paySupplier(order, amount - buyerAmount);
+        emit OrderResolved(orderId, arbiter, buyerShareBps, buyerAmount, net, platformFee, fundFee);
+    }
+
+    function _withdraw(address token, address to) private returns (uint256 amount) {
+        amount = _credits[msg.sender][token];
+        if (amount == 0) revert SettlementEscrowNothingToWithdraw(msg.sender, token);
+        _credits[msg.sender][token] = 0;
+        _pushExact(IERC20(token), to, amount);
+        emit Withdrawn(msg.sender, token, amount, to);
+    }
+
     function _refund(bytes32 orderId, OrderState storage state, Order calldata order, RefundReason reason) private {
         state.status = OrderStatus.Refunded;
         uint256 amount = _amountOf(order);
@@ -428,19 +664,35 @@ contract SettlementEscrow is ISettlementEscrow, AccessControl, Pausable, Reentra
         if (sent != amount) revert SettlementEscrowTransferMismatch(address(token), amount, sent);
     }
 
-    function _setPolicy(address arbiter, uint16 feeBps_, uint16 fundShareBps) private returns (uint16 policyId) {
-        if (arbiter == address(0)) revert SettlementEscrowInvalidArbiter(arbiter);
-        if (feeBps_ > MAX_FEE_BPS) revert SettlementEscrowFeeTooHigh(feeBps_, MAX_FEE_BPS);
-        if (fundShareBps > FeeSplit.BPS) revert SettlementEscrowInvalidFundShare(fundShareBps);
+    function _setPolicy(Policy memory policy) private returns (uint16 policyId) {
+        if (policy.arbiter == address(0)) revert SettlementEscrowInvalidArbiter(policy.arbiter);
+        if (policy.feeBps > MAX_FEE_BPS) revert SettlementEscrowFeeTooHigh(policy.feeBps, MAX_FEE_BPS);
+        if (policy.fundShareBps > FeeSplit.BPS) revert SettlementEscrowInvalidFundShare(policy.fundShareBps);
+        if (policy.disputeTimeout < MIN_DISPUTE_TIMEOUT || policy.disputeTimeout > MAX_DISPUTE_TIMEOUT) {
+            revert SettlementEscrowInvalidDisputeTimeout(
+                policy.disputeTimeout,
+                MIN_DISPUTE_TIMEOUT,
+                MAX_DISPUTE_TIMEOUT
+            );
+        }
+        if (policy.timeoutBuyerShareBps > FeeSplit.BPS)
+            revert SettlementEscrowInvalidShare(policy.timeoutBuyerShareBps);
         uint16 last = _current.id;
         if (last == type(uint16).max) revert SettlementEscrowPolicyLimitReached();
         // Cannot overflow: checked against the maximum just above.
         unchecked {
             policyId = last + 1;
         }
-        _policies[policyId] = Policy({arbiter: arbiter, feeBps: feeBps_, fundShareBps: fundShareBps});
-        _current = CurrentPolicy({arbiter: arbiter, feeBps: feeBps_, fundShareBps: fundShareBps, id: policyId});
-        emit PolicyUpdated(policyId, arbiter, feeBps_, fundShareBps);
+        _policies[policyId] = policy;
+        _current = CurrentPolicy({feeBps: policy.feeBps, id: policyId});
+        emit PolicyUpdated(
+            policyId,
+            policy.arbiter,
+            policy.feeBps,
+            policy.fundShareBps,
+            policy.disputeTimeout,
+            policy.timeoutBuyerShareBps
+        );
     }
 
     function _setFeeRecipient(address recipient) private {

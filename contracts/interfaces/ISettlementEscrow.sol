@@ -15,9 +15,19 @@ pragma solidity ^0.8.24;
 ///                            │                   │    ▲
 ///                            │                dispute  └── (buyer may still confirm)
 ///                            │                   ▼
-///                            │               Disputed ──resolve──► Resolved
-///                            │                   └─────confirm───► Released
+///                            │               Disputed ──resolve (arbiter, before the deadline)────► Resolved
+///                            │                │  ▲   └──resolveExpiredDispute (anyone, after it)──► Resolved
+///                            │     returnCards └──┘  └──confirm──► Released
 ///                            └──refundExpired / reject / cancel──► Refunded
+///
+/// Every state ends without any one party: Open by the fulfil deadline, Fulfilled by the
+/// challenge window, Disputed by the policy's dispute timeout (its rule then splits the amount).
+/// A buyer is refunded for delivered cards only as far as it gave them back, unredeemed, through
+/// the registry ({returnCards}); what a ruling gives the buyer beyond that goes to the supplier.
+///
+/// Governance cannot move money fast: replacing an arbiter (of a policy, or of the protection
+/// fund, policy 0) and changing the fund's payout cap take effect {CHANGE_DELAY} after they are
+/// scheduled, with events, and fund payouts are capped per token per {FUND_PERIOD}.
 ///
 /// @dev Invariant, per token: `balanceOf(escrow) == Σ amount of orders Open, Fulfilled or Disputed
 /// + Σ credits + protection fund + accrued fees`. Fees are charged on what the supplier is paid,
@@ -52,6 +62,11 @@ interface ISettlementEscrow {
     /// @param unitPrice Price per card in token units; `unitPrice * quantity` must fit 96 bits.
     /// @param fulfilDeadline Last second (unix time) at which the supplier may fulfil.
     /// @param challengeWindow Seconds after delivery during which the buyer may dispute.
+    /// @param minValidity Seconds the cards must stay valid after delivery: the batch's expiry must
+    /// be at least this far ahead when the supplier fulfils (0: no requirement; a batch that never
+    /// expires always passes).
+    /// @param acceptActivated Whether the buyer accepts cards already activated at a point of sale.
+    /// False (the default a zero value gives) requires every delivered card to be inactive.
     /// @param policyId The fee and arbiter policy the buyer agreed to: opening reverts unless it is
     /// the current one, and the order keeps it whatever the admin sets later.
     /// @param buyerRef Buyer's own reference (purchase order number, hashed).
@@ -65,6 +80,8 @@ interface ISettlementEscrow {
         uint96 unitPrice;
         uint40 fulfilDeadline;
         uint32 challengeWindow;
+        uint32 minValidity;
+        bool acceptActivated;
         uint16 policyId;
         bytes32 buyerRef;
         bytes32 salt;
@@ -74,20 +91,38 @@ interface ISettlementEscrow {
     /// @param status Where the order is in its lifecycle; None for an unknown id.
     /// @param releaseAt Once fulfilled: end of the challenge window, from which `release` works.
     /// @param openedAt Block in which the order was opened: its {OrderOpened} log, with the terms, is there.
+    /// @param disputeDeadline Once disputed: until when the arbiter may rule; from then on anyone
+    /// settles the order by the policy's timeout rule ({resolveExpiredDispute}).
+    /// @param lotStart Once fulfilled: the first delivered serial (the lot is `[lotStart, lotStart + quantity)`).
+    /// @param returnFrom Once disputed: the lowest serial the buyer may still return; serials below
+    /// it were returned or passed over, and count once at most.
+    /// @param returned How many delivered cards the buyer returned unredeemed.
+    /// @dev One slot (248 bits).
     struct OrderState {
         OrderStatus status;
         uint40 releaseAt;
         uint64 openedAt;
+        uint40 disputeDeadline;
+        uint32 lotStart;
+        uint32 returnFrom;
+        uint32 returned;
     }
 
     /// @notice Fee and arbitration policy. Every change makes a new policy with the next id.
-    /// @param arbiter Rules on disputes of orders opened under this policy, and pays out the fund.
+    /// Policy 0 is the protection fund's: only its arbiter is used, to pay out the fund.
+    /// @param arbiter Rules on disputes of orders opened under this policy (replaceable only
+    /// through {scheduleArbiter}, after {CHANGE_DELAY}).
     /// @param feeBps Fee on what suppliers are paid, in basis points, at most {MAX_FEE_BPS}.
     /// @param fundShareBps Share of each fee, in basis points, that goes to the protection fund.
+    /// @param disputeTimeout Seconds the arbiter has to rule after a dispute; then the timeout rule applies.
+    /// @param timeoutBuyerShareBps The timeout rule: the buyer's share of the amount, in basis
+    /// points, capped (like any ruling) by the price of the cards it returned.
     struct Policy {
         address arbiter;
         uint16 feeBps;
         uint16 fundShareBps;
+        uint32 disputeTimeout;
+        uint16 timeoutBuyerShareBps;
     }
 
     // ------------------------------------------------------------------ events
@@ -105,8 +140,12 @@ interface ISettlementEscrow {
     /// @notice The supplier delivered cards `[start, end)` to the buyer; the challenge window runs to `releaseAt`.
     event OrderFulfilled(bytes32 indexed orderId, uint32 start, uint32 end, uint40 releaseAt);
 
-    /// @notice The buyer disputed a delivery.
-    event OrderDisputed(bytes32 indexed orderId, bytes32 reasonHash);
+    /// @notice The buyer disputed a delivery; the arbiter may rule until `deadline`, then the policy's timeout rule applies.
+    event OrderDisputed(bytes32 indexed orderId, bytes32 reasonHash, uint40 deadline);
+
+    /// @notice The buyer gave the delivered cards `[start, end)` back to the supplier through the
+    /// registry; `returned` cards of the order are back in all.
+    event OrderCardsReturned(bytes32 indexed orderId, uint32 start, uint32 end, uint32 returned);
 
     /// @notice The buyer confirmed a delivery (early release); the supplier was credited.
     event OrderConfirmed(bytes32 indexed orderId, uint256 supplierAmount, uint256 platformFee, uint256 fundFee);
@@ -120,7 +159,9 @@ interface ISettlementEscrow {
         uint256 fundFee
     );
 
-    /// @notice The arbiter split a disputed order between buyer and supplier.
+    /// @notice A disputed order was split between buyer and supplier: by its arbiter, or, when
+    /// `arbiter` is the zero address, by the policy's timeout rule after the dispute deadline.
+    /// @dev `buyerAmount` is the ruled share capped by `unitPrice` times the cards returned.
     event OrderResolved(
         bytes32 indexed orderId,
         address arbiter,
@@ -140,8 +181,9 @@ interface ISettlementEscrow {
         address caller
     );
 
-    /// @notice `account` withdrew its credited balance of `token`.
-    event Withdrawn(address indexed account, address indexed token, uint256 amount);
+    /// @notice `account` withdrew its credited balance of `token`, paid to `to` (itself, or the
+    /// address it named with {withdrawTo}).
+    event Withdrawn(address indexed account, address indexed token, uint256 amount, address to);
 
     /// @notice The arbiter paid `amount` of the protection fund to `to` (credited), for case `caseRef`.
     event ProtectionFundPaid(
@@ -156,7 +198,32 @@ interface ISettlementEscrow {
     event FeesCollected(address indexed token, address indexed recipient, uint256 amount);
 
     /// @notice A new policy applies to orders opened from now on.
-    event PolicyUpdated(uint16 indexed policyId, address arbiter, uint16 feeBps, uint16 fundShareBps);
+    event PolicyUpdated(
+        uint16 indexed policyId,
+        address arbiter,
+        uint16 feeBps,
+        uint16 fundShareBps,
+        uint32 disputeTimeout,
+        uint16 timeoutBuyerShareBps
+    );
+
+    /// @notice Governance scheduled `arbiter` to replace the arbiter of `policyId` (0: the fund's) at `readyAt`.
+    event ArbiterChangeScheduled(uint16 indexed policyId, address arbiter, uint40 readyAt);
+
+    /// @notice Governance withdrew the scheduled arbiter change of `policyId`.
+    event ArbiterChangeCancelled(uint16 indexed policyId);
+
+    /// @notice `arbiter` replaced `previous` as the arbiter of `policyId` (0: the fund's).
+    event ArbiterReplaced(uint16 indexed policyId, address previous, address arbiter);
+
+    /// @notice Governance scheduled the fund's payout cap in `token` to become `cap` per period at `readyAt`.
+    event FundCapChangeScheduled(address indexed token, uint96 cap, uint40 readyAt);
+
+    /// @notice Governance withdrew the scheduled fund cap change of `token`.
+    event FundCapChangeCancelled(address indexed token);
+
+    /// @notice The fund pays out at most `cap` of `token` per {FUND_PERIOD} from now on.
+    event FundCapUpdated(address indexed token, uint96 cap);
 
     /// @notice `token` was added to or removed from the allowlist (open orders are not affected).
     event TokenAllowlistUpdated(address indexed token, bool allowed);
@@ -172,8 +239,6 @@ interface ISettlementEscrow {
     error SettlementEscrowInvalidSupplier(address supplier);
     /// @notice An order must be for at least one card.
     error SettlementEscrowZeroQuantity();
-    /// @notice The registry has no batch with this id.
-    error SettlementEscrowUnknownBatch(uint64 batchId);
     /// @notice `unitPrice * quantity` is zero or does not fit 96 bits.
     error SettlementEscrowInvalidAmount(uint96 unitPrice, uint32 quantity);
     /// @notice The fulfil deadline is not in the future.
@@ -234,6 +299,33 @@ interface ISettlementEscrow {
     error SettlementEscrowNoFees(address token);
     /// @notice 65,535 policies were set; deploy a new escrow.
     error SettlementEscrowPolicyLimitReached();
+    /// @notice The order asks for inactive cards and card `serial` of the offered lot was activated; deliver another lot.
+    error SettlementEscrowLotHasActivatedCard(bytes32 orderId, uint32 serial);
+    /// @notice The batch expires at `expiresAt`, before `requiredUntil` (delivery plus the order's
+    /// minimum validity); deliver cards of a longer-lived batch or agree a new order.
+    error SettlementEscrowLotExpiresTooSoon(bytes32 orderId, uint32 expiresAt, uint256 requiredUntil);
+    /// @notice The dispute deadline passed: the order settles by the policy's timeout rule.
+    error SettlementEscrowDisputeDeadlinePassed(bytes32 orderId, uint40 deadline);
+    /// @notice The arbiter may still rule until `deadline`.
+    error SettlementEscrowDisputeDeadlineNotReached(bytes32 orderId, uint40 deadline);
+    /// @notice A return must be a non-empty `[start, end)` inside `[returnFrom, lotEnd)`, the part of
+    /// the delivered lot not yet returned or passed over.
+    error SettlementEscrowInvalidReturn(bytes32 orderId, uint32 start, uint32 end, uint32 returnFrom, uint32 lotEnd);
+    /// @notice Card `serial` of the returned lot was redeemed: return the cards around it instead.
+    error SettlementEscrowReturnHasRedeemedCard(bytes32 orderId, uint32 serial);
+    /// @notice A dispute timeout outside `[min, max]` seconds.
+    error SettlementEscrowInvalidDisputeTimeout(uint32 disputeTimeout, uint32 min, uint32 max);
+    /// @notice No policy with this id was set.
+    error SettlementEscrowUnknownPolicy(uint16 policyId);
+    /// @notice Nothing is scheduled for this policy's arbiter.
+    error SettlementEscrowNoArbiterChange(uint16 policyId);
+    /// @notice Nothing is scheduled for this token's fund cap.
+    error SettlementEscrowNoFundCapChange(address token);
+    /// @notice The scheduled change takes effect at `readyAt`, not before.
+    error SettlementEscrowChangeNotReady(uint40 readyAt, uint256 now);
+    /// @notice The payout is over what the fund may still pay in `token` this period (its cap less
+    /// what it paid since the period began).
+    error SettlementEscrowFundCapExceeded(address token, uint256 requested, uint256 remaining);
 
     // ------------------------------------------------------------------ orders
 
@@ -255,23 +347,39 @@ interface ISettlementEscrow {
 
     /// @notice The supplier delivers cards `[start, start + quantity)` of the order's batch, found
     /// in the custody run starting at `hint`, from itself to the buyer, and the challenge window opens.
-    /// @dev The escrow must be the supplier's approved operator in the registry. The lot must be
-    /// held by the supplier, unrevoked and unexpired (checked by the registry) and unredeemed.
+    /// @dev The escrow must be the supplier's approved operator in the registry; `hint` is the
+    /// registry's lot hint, passed through. The lot must be held by the supplier, unrevoked and
+    /// unexpired (checked by the registry), unredeemed, inactive unless the order accepts activated
+    /// cards, and of a batch valid `minValidity` seconds from now (checked by the escrow).
     function fulfill(Order calldata order, uint32 start, uint32 hint) external;
 
     /// @notice The buyer accepts the delivery; the supplier is credited at once.
     /// @dev Also ends a dispute the buyer opened.
     function confirm(Order calldata order) external;
 
-    /// @notice The buyer disputes the delivery before the challenge window closes.
+    /// @notice The buyer disputes the delivery before the challenge window closes. The arbiter then
+    /// has the policy's `disputeTimeout` to rule.
     function dispute(Order calldata order, bytes32 reasonHash) external;
+
+    /// @notice The buyer of a disputed order gives the delivered cards `[start, end)` back to the
+    /// supplier; the escrow moves them through the registry (it must be the buyer's approved
+    /// operator), so a refund is only ever paid for cards that really came back.
+    /// @dev `hint` is passed to the registry's `transferLot`. The cards must be unredeemed; serials
+    /// in `[returnFrom, start)` are passed over for good (redeemed or resold cards count against
+    /// the buyer), so each card counts once. Several returns may follow each other.
+    function returnCards(Order calldata order, uint32 start, uint32 end, uint32 hint) external;
 
     /// @notice Anyone credits the supplier once the challenge window has closed without dispute.
     function release(Order calldata order) external;
 
-    /// @notice The order's arbiter splits a disputed order: `buyerShareBps` of the amount back to
-    /// the buyer, the rest (less the fee) to the supplier.
+    /// @notice The order's arbiter splits a disputed order before its dispute deadline:
+    /// `buyerShareBps` of the amount back to the buyer, but no more than `unitPrice` times the
+    /// cards it returned; the rest (less the fee) to the supplier.
     function resolve(Order calldata order, uint16 buyerShareBps) external;
+
+    /// @notice Anyone settles a disputed order the arbiter did not rule on by its deadline, by the
+    /// policy's rule: `timeoutBuyerShareBps`, capped by the cards returned as in {resolve}.
+    function resolveExpiredDispute(Order calldata order) external;
 
     /// @notice Anyone credits the buyer with the whole amount of an order not fulfilled by its deadline.
     function refundExpired(Order calldata order) external;
@@ -286,9 +394,14 @@ interface ISettlementEscrow {
     /// @notice Transfers the caller's whole credited balance of `token` to the caller.
     function withdraw(address token) external returns (uint256 amount);
 
+    /// @notice Transfers the caller's whole credited balance of `token` to `to`: for a payee the
+    /// token refuses to pay (blocklist), or one that wants its money elsewhere.
+    function withdrawTo(address token, address to) external returns (uint256 amount);
+
     // ------------------------------------------------------------------ fund and fees
 
-    /// @notice The current arbiter pays `amount` of the protection fund in `token` to `to` (credited).
+    /// @notice The fund's arbiter (policy 0's) pays `amount` of the protection fund in `token` to
+    /// `to` (credited), within the token's cap for the current {FUND_PERIOD}.
     function payFromFund(address token, address to, uint256 amount, bytes32 caseRef) external;
 
     /// @notice Transfers the platform fees accrued in `token` to the fee recipient.
@@ -297,7 +410,35 @@ interface ISettlementEscrow {
     // ------------------------------------------------------------------ governance
 
     /// @notice Sets a new fee and arbitration policy for orders opened from now on.
-    function setPolicy(address arbiter, uint16 feeBps, uint16 fundShareBps) external returns (uint16 policyId);
+    /// @dev Takes effect at once: it binds only orders whose buyers open them under its id. It
+    /// does not change who pays out the fund (see {scheduleArbiter} with policy 0).
+    function setPolicy(
+        address arbiter,
+        uint16 feeBps,
+        uint16 fundShareBps,
+        uint32 disputeTimeout,
+        uint16 timeoutBuyerShareBps
+    ) external returns (uint16 policyId);
+
+    /// @notice Schedules `arbiter` to replace the arbiter of policy `policyId` (0: the protection
+    /// fund's) {CHANGE_DELAY} from now, replacing any change scheduled before for it.
+    function scheduleArbiter(uint16 policyId, address arbiter) external returns (uint40 readyAt);
+
+    /// @notice Withdraws the scheduled arbiter change of `policyId`.
+    function cancelArbiterChange(uint16 policyId) external;
+
+    /// @notice Anyone applies the scheduled arbiter change of `policyId` once it is ready.
+    function applyArbiterChange(uint16 policyId) external;
+
+    /// @notice Schedules the fund's payout cap in `token`, per {FUND_PERIOD}, to become `cap`
+    /// {CHANGE_DELAY} from now, replacing any change scheduled before for it.
+    function scheduleFundCap(address token, uint96 cap) external returns (uint40 readyAt);
+
+    /// @notice Withdraws the scheduled fund cap change of `token`.
+    function cancelFundCapChange(address token) external;
+
+    /// @notice Anyone applies the scheduled fund cap change of `token` once it is ready.
+    function applyFundCapChange(address token) external;
 
     /// @notice Adds `token` to or removes it from the allowlist of payment tokens.
     function setTokenAllowed(address token, bool allowed) external;
@@ -306,7 +447,7 @@ interface ISettlementEscrow {
     function setFeeRecipient(address recipient) external;
 
     /// @notice Stops new orders. Open orders go on: deliveries (so suppliers can still meet their
-    /// deadlines; the registry's own pause stops them), settlements, refunds and withdrawals.
+    /// deadlines; the registry's own pause stops them), returns, settlements, refunds and withdrawals.
     function pause() external;
 
     /// @notice Lifts {pause}.
@@ -321,14 +462,34 @@ interface ISettlementEscrow {
     // solhint-disable-next-line func-name-mixedcase
     function MAX_FEE_BPS() external view returns (uint16);
 
+    /// @notice How long a scheduled arbiter or fund cap change waits before anyone can apply it.
+    // solhint-disable-next-line func-name-mixedcase
+    function CHANGE_DELAY() external view returns (uint32);
+
+    /// @notice The period over which fund payouts are capped (fixed windows from unix time 0).
+    // solhint-disable-next-line func-name-mixedcase
+    function FUND_PERIOD() external view returns (uint32);
+
     /// @notice The fee new orders are opened with, in basis points of what the supplier is paid.
     function feeBps() external view returns (uint16);
 
     /// @notice The policy new orders are opened with, and its id.
     function currentPolicy() external view returns (uint16 policyId, Policy memory policy);
 
-    /// @notice Policy number `policyId`.
+    /// @notice Policy number `policyId` (0: the protection fund's, of which only the arbiter is used).
     function policyOf(uint16 policyId) external view returns (Policy memory);
+
+    /// @notice Who pays out the protection fund: the arbiter of policy 0.
+    function fundArbiter() external view returns (address);
+
+    /// @notice The arbiter change scheduled for `policyId`, if any (`readyAt` 0: none).
+    function pendingArbiter(uint16 policyId) external view returns (address arbiter, uint40 readyAt);
+
+    /// @notice The fund's payout cap in `token` per period and what it paid in the current period.
+    function fundCapOf(address token) external view returns (uint96 cap, uint96 paidThisPeriod);
+
+    /// @notice The fund cap change scheduled for `token`, if any (`readyAt` 0: none).
+    function pendingFundCap(address token) external view returns (uint96 cap, uint40 readyAt);
 
     /// @notice The stored state of order `orderId` (status None for an unknown id).
     function orderStateOf(bytes32 orderId) external view returns (OrderState memory);

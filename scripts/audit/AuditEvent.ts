@@ -36,6 +36,8 @@ export type AuditOrderTerms = {
   unitPrice: bigint;
   fulfilDeadline: number;
   challengeWindow: number;
+  minValidity: number;
+  acceptActivated: boolean;
   policyId: number;
   buyerRef: Hex;
   salt: Hex;
@@ -80,7 +82,8 @@ export type RegistryEvent =
 export type EscrowEvent =
   | Event<"escrow", "OrderOpened", { orderId: Hex; buyer: Hex; supplier: Hex; order: AuditOrderTerms; amount: bigint }>
   | Event<"escrow", "OrderFulfilled", { orderId: Hex; start: number; end: number; releaseAt: number }>
-  | Event<"escrow", "OrderDisputed", { orderId: Hex; reasonHash: Hex }>
+  | Event<"escrow", "OrderDisputed", { orderId: Hex; reasonHash: Hex; deadline: number }>
+  | Event<"escrow", "OrderCardsReturned", { orderId: Hex; start: number; end: number; returned: number }>
   | Event<"escrow", "OrderConfirmed", { orderId: Hex; supplierAmount: bigint; platformFee: bigint; fundFee: bigint }>
   | Event<
       "escrow",
@@ -101,10 +104,22 @@ export type EscrowEvent =
       }
     >
   | Event<"escrow", "OrderRefunded", { orderId: Hex; buyer: Hex; amount: bigint; reason: number; caller: Hex }>
-  | Event<"escrow", "Withdrawn", { account: Hex; token: Hex; amount: bigint }>
+  | Event<"escrow", "Withdrawn", { account: Hex; token: Hex; amount: bigint; to: Hex }>
   | Event<"escrow", "ProtectionFundPaid", { token: Hex; to: Hex; amount: bigint; arbiter: Hex; caseRef: Hex }>
   | Event<"escrow", "FeesCollected", { token: Hex; recipient: Hex; amount: bigint }>
-  | Event<"escrow", "PolicyUpdated", { policyId: number; arbiter: Hex; feeBps: number; fundShareBps: number }>
+  | Event<
+      "escrow",
+      "PolicyUpdated",
+      {
+        policyId: number;
+        arbiter: Hex;
+        feeBps: number;
+        fundShareBps: number;
+        disputeTimeout: number;
+        timeoutBuyerShareBps: number;
+      }
+    >
+  | Event<"escrow", "ArbiterReplaced", { policyId: number; previous: Hex; arbiter: Hex }>
   | Event<"escrow", "TokenAllowlistUpdated", { token: Hex; allowed: boolean }>
   | Event<"escrow", "FeeRecipientUpdated", { recipient: Hex }>;
 

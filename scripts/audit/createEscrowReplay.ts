@@ -19,6 +19,12 @@ export type ReplayOrder = {
   lot: { start: number; end: number } | null;
   releaseAt: number | null;
   disputeReasonHash: Hex | null;
+  /** Once disputed: until when the arbiter may rule; from then on the policy's timeout rule. */
+  disputeDeadline: number | null;
+  /** Delivered cards the buyer gave back through the registry. */
+  returned: number;
+  /** The lowest serial the buyer may still return (serials below were returned or passed over). */
+  returnFrom: number | null;
   opened: LogPosition;
   /** Block of the order's last event. */
   updatedBlock: number;
@@ -28,7 +34,15 @@ export type ReplayOrder = {
 export type ReplayCredit = { account: Hex; token: Hex; amount: bigint };
 /** A token's protection fund and accrued platform fees. */
 export type ReplayPool = { token: Hex; fund: bigint; fees: bigint };
-export type ReplayPolicy = { policyId: number; arbiter: Hex; feeBps: number; fundShareBps: number; setBlock: number };
+export type ReplayPolicy = {
+  policyId: number;
+  arbiter: Hex;
+  feeBps: number;
+  fundShareBps: number;
+  disputeTimeout: number;
+  timeoutBuyerShareBps: number;
+  setBlock: number;
+};
 
 type LotTransferred = Extract<RegistryEvent, { name: "LotTransferred" }>;
 
@@ -62,6 +76,9 @@ export function createEscrowReplay(options: {
   const seenTokens = new Set<Hex>();
   let currentPolicyId = 0;
   let feeRecipient: Hex | null = null;
+  /** Who pays out the protection fund: policy 0's arbiter, set by the constructor's `ArbiterReplaced`. */
+  let fundArbiter: Hex | null = null;
+  const ZERO = "0x0000000000000000000000000000000000000000";
 
   const at = (event: EscrowEvent) => ({ block: event.block, logIndex: event.logIndex, tx: event.tx });
   const conflict = (event: EscrowEvent, message: string, extra: Partial<AuditFinding> = {}) =>
@@ -169,6 +186,9 @@ export function createEscrowReplay(options: {
           lot: null,
           releaseAt: null,
           disputeReasonHash: null,
+          disputeDeadline: null,
+          returned: 0,
+          returnFrom: null,
           opened: {
             block: event.block,
             logIndex: event.logIndex,
@@ -214,11 +234,62 @@ export function createEscrowReplay(options: {
       case "OrderDisputed": {
         const order = orderIn(event, ["Fulfilled"]);
         if (order === undefined) return;
+        const policy = policies.get(order.terms.policyId);
+        if (policy !== undefined && event.time !== null && event.args.deadline !== event.time + policy.disputeTimeout) {
+          conflict(
+            event,
+            `dispute deadline ${event.args.deadline} is not the dispute time plus policy ${policy.policyId}'s ${policy.disputeTimeout} s`,
+            { orderId: order.orderId },
+          );
+        }
         Object.assign(order, {
           status: "Disputed",
           disputeReasonHash: event.args.reasonHash,
+          disputeDeadline: event.args.deadline,
+          returnFrom: order.lot?.start ?? null,
           updatedBlock: event.block,
         });
+        return;
+      }
+      case "OrderCardsReturned": {
+        const order = orderIn(event, ["Disputed"]);
+        if (order === undefined) return;
+        const { start, end, returned } = event.args;
+        const lotEnd = order.lot?.end ?? 0;
+        if (start < (order.returnFrom ?? lotEnd) || start >= end || end > lotEnd) {
+          conflict(event, `returns [${start}, ${end}), outside what is left of the delivered lot`, {
+            orderId: order.orderId,
+          });
+        }
+        if (returned !== order.returned + (end - start)) {
+          conflict(
+            event,
+            `says ${returned} cards are back, the earlier returns and this one make ${order.returned + (end - start)}`,
+            {
+              orderId: order.orderId,
+            },
+          );
+        }
+        const transfer = options.lastTransfer();
+        const moved =
+          transfer !== undefined &&
+          transfer.tx === event.tx &&
+          transfer.args.batchId === order.terms.batchId &&
+          transfer.args.from === order.terms.buyer &&
+          transfer.args.to === order.terms.supplier &&
+          transfer.args.start === start &&
+          transfer.args.end === end &&
+          transfer.args.operator === escrow;
+        if (!moved) {
+          report(
+            finding(
+              "delivery-mismatch",
+              `order ${order.orderId}: cards [${start}, ${end}) returned at block ${event.block} without the registry moving them from the buyer to the supplier in that transaction`,
+              { ...at(event), orderId: order.orderId, batchId: order.terms.batchId.toString(), serial: start },
+            ),
+          );
+        }
+        Object.assign(order, { returned, returnFrom: end, updatedBlock: event.block });
         return;
       }
       case "OrderConfirmed":
@@ -234,12 +305,35 @@ export function createEscrowReplay(options: {
         if (order === undefined) return;
         const { arbiter, buyerShareBps, buyerAmount } = event.args;
         const policy = policies.get(order.terms.policyId);
-        if (policy !== undefined && policy.arbiter !== arbiter) {
+        const byRule = arbiter === ZERO;
+        if (policy !== undefined && !byRule && policy.arbiter !== arbiter) {
           conflict(event, `resolved by ${arbiter}, not the policy's arbiter ${policy.arbiter}`, {
             orderId: order.orderId,
           });
         }
-        const expectedBuyer = shareOf(order.amount, buyerShareBps);
+        if (policy !== undefined && byRule && buyerShareBps !== policy.timeoutBuyerShareBps) {
+          conflict(
+            event,
+            `settled by the timeout rule at ${buyerShareBps} bps, policy ${policy.policyId} says ${policy.timeoutBuyerShareBps}`,
+            {
+              orderId: order.orderId,
+            },
+          );
+        }
+        const deadline = order.disputeDeadline;
+        if (deadline !== null && event.time !== null && (byRule ? event.time < deadline : event.time >= deadline)) {
+          conflict(
+            event,
+            `${byRule ? "settled by the timeout rule before" : "ruled by the arbiter after"} the dispute deadline ${deadline}`,
+            {
+              orderId: order.orderId,
+            },
+          );
+        }
+        // A refund of delivered cards is capped by the price of the cards that came back.
+        const ruled = shareOf(order.amount, buyerShareBps);
+        const returnedValue = order.terms.unitPrice * BigInt(order.returned);
+        const expectedBuyer = ruled < returnedValue ? ruled : returnedValue;
         if (buyerShareBps > 10_000 || expectedBuyer !== buyerAmount) {
           report(
             finding(
@@ -286,9 +380,8 @@ export function createEscrowReplay(options: {
         const fund = poolOf(token).fund;
         if (amount === 0n || amount > fund)
           conflict(event, `pays ${amount} of ${token} from a fund of ${fund}`, { token });
-        const current = policies.get(currentPolicyId);
-        if (current !== undefined && current.arbiter !== arbiter) {
-          conflict(event, `paid by ${arbiter}, not the current arbiter ${current.arbiter}`, {
+        if (fundArbiter !== null && fundArbiter !== arbiter) {
+          conflict(event, `paid by ${arbiter}, not the fund's arbiter ${fundArbiter}`, {
             token,
             account: arbiter,
           });
@@ -309,12 +402,43 @@ export function createEscrowReplay(options: {
         return;
       }
       case "PolicyUpdated": {
-        const { policyId, arbiter, feeBps, fundShareBps } = event.args;
+        const { policyId, arbiter, feeBps, fundShareBps, disputeTimeout, timeoutBuyerShareBps } = event.args;
         if (policyId !== currentPolicyId + 1) conflict(event, `policy ${policyId} follows policy ${currentPolicyId}`);
-        if (feeBps > 500 || fundShareBps > 10_000)
-          conflict(event, `fee ${feeBps} bps / fund share ${fundShareBps} bps out of range`);
-        policies.set(policyId, { policyId, arbiter, feeBps, fundShareBps, setBlock: event.block });
+        if (feeBps > 500 || fundShareBps > 10_000 || timeoutBuyerShareBps > 10_000)
+          conflict(
+            event,
+            `fee ${feeBps} bps / fund share ${fundShareBps} bps / timeout share ${timeoutBuyerShareBps} bps out of range`,
+          );
+        if (disputeTimeout < 86_400 || disputeTimeout > 90 * 86_400)
+          conflict(event, `dispute timeout ${disputeTimeout} s out of range`);
+        policies.set(policyId, {
+          policyId,
+          arbiter,
+          feeBps,
+          fundShareBps,
+          disputeTimeout,
+          timeoutBuyerShareBps,
+          setBlock: event.block,
+        });
         currentPolicyId = policyId;
+        return;
+      }
+      case "ArbiterReplaced": {
+        const { policyId, previous, arbiter } = event.args;
+        if (policyId === 0) {
+          if (previous !== (fundArbiter ?? ZERO))
+            conflict(event, `replaces ${previous}, the fund's arbiter was ${fundArbiter}`);
+          fundArbiter = arbiter;
+          return;
+        }
+        const policy = policies.get(policyId);
+        if (policy === undefined) {
+          conflict(event, `replaces the arbiter of policy ${policyId}, which was never set`);
+          return;
+        }
+        if (previous !== policy.arbiter)
+          conflict(event, `replaces ${previous}, policy ${policyId}'s arbiter was ${policy.arbiter}`);
+        policy.arbiter = arbiter;
         return;
       }
       case "TokenAllowlistUpdated":
@@ -340,6 +464,9 @@ export function createEscrowReplay(options: {
     },
     get feeRecipient() {
       return feeRecipient;
+    },
+    get fundArbiter() {
+      return fundArbiter;
     },
     /** What the escrow must hold of `token`: orders not settled nor refunded, credits, fund and fees. */
     booksOf(token: Hex): { held: bigint; credits: bigint; fund: bigint; fees: bigint; total: bigint } {

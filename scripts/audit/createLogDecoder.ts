@@ -28,6 +28,7 @@ const REPLAYED = new Set([
   "OrderOpened",
   "OrderFulfilled",
   "OrderDisputed",
+  "OrderCardsReturned",
   "OrderConfirmed",
   "OrderReleased",
   "OrderResolved",
@@ -36,6 +37,7 @@ const REPLAYED = new Set([
   "ProtectionFundPaid",
   "FeesCollected",
   "PolicyUpdated",
+  "ArbiterReplaced",
   "TokenAllowlistUpdated",
   "FeeRecipientUpdated",
 ]);

@@ -23,6 +23,8 @@ const ROLE_NAMES = new Map<string, string>([
   [keccak256(toBytes("CardProof.PAUSER_ROLE")), "pauser role"],
 ]);
 const text = (value: unknown) => String(value);
+/** Unix seconds as an ISO date-time, the form the CLI prints times in. */
+const formatUnixTime = (value: unknown) => new Date(Number(value) * 1000).toISOString().replace(".000Z", "Z");
 
 /**
  * Plain words for every custom error the registry and escrow can revert with: what happened, with
@@ -155,7 +157,6 @@ const EXPLANATIONS: Record<string, Explain> = {
   }),
   SettlementEscrowInvalidSupplier: ([supplier]) => ({ message: `${text(supplier)} cannot be the supplier` }),
   SettlementEscrowZeroQuantity: () => ({ message: "an order must be for at least one card" }),
-  SettlementEscrowUnknownBatch: ([batchId]) => ({ message: `batch ${text(batchId)} does not exist on the registry` }),
   SettlementEscrowInvalidAmount: ([unitPrice, quantity]) => ({
     message: `a unit price of ${text(unitPrice)} for ${text(quantity)} cards is zero or overflows`,
   }),
@@ -229,6 +230,54 @@ const EXPLANATIONS: Record<string, Explain> = {
   SettlementEscrowInvalidFundShare: ([share]) => ({ message: `a fund share of ${text(share)} bps is over 10,000` }),
   SettlementEscrowInvalidArbiter: ([arbiter]) => ({ message: `${text(arbiter)} cannot be the arbiter` }),
   SettlementEscrowZeroAddress: () => ({ message: "an address given is the zero address" }),
+  SettlementEscrowLotHasActivatedCard: ([orderId, serial]) => ({
+    message: `card ${text(serial)} in the lot for order ${text(orderId)} was already activated at a point of sale, and the order asks for inactive cards`,
+    hint: "deliver a lot of inactive cards (another --start)",
+  }),
+  SettlementEscrowLotExpiresTooSoon: ([orderId, expiresAt, requiredUntil]) => ({
+    message: `the batch of order ${text(orderId)} expires at ${formatUnixTime(expiresAt)}, but the order asks for cards valid until ${formatUnixTime(requiredUntil)}`,
+    hint: "deliver cards of a batch that lives longer, or agree a new order with the buyer",
+  }),
+  SettlementEscrowDisputeDeadlinePassed: ([orderId, deadline]) => ({
+    message: `the arbiter's time to rule on order ${text(orderId)} ended at ${formatUnixTime(deadline)}`,
+    hint: "anyone now ends the dispute by the policy's rule with `cardproof order end-dispute <order-id>`",
+  }),
+  SettlementEscrowDisputeDeadlineNotReached: ([orderId, deadline]) => ({
+    message: `the arbiter may still rule on order ${text(orderId)} until ${formatUnixTime(deadline)}`,
+    hint: "wait for the deadline, or ask the arbiter to rule (`cardproof order resolve`)",
+  }),
+  SettlementEscrowInvalidReturn: ([orderId, start, end, returnFrom, lotEnd]) => ({
+    message: `cards [${text(start)}, ${text(end)}) are not a part of order ${text(orderId)}'s lot still to return, [${text(returnFrom)}, ${text(lotEnd)})`,
+    hint: "return cards of the delivered lot you have not returned or passed over yet (`cardproof order show` shows the lot)",
+  }),
+  SettlementEscrowReturnHasRedeemedCard: ([orderId, serial]) => ({
+    message: `card ${text(serial)} of order ${text(orderId)} was redeemed: it cannot come back, and counts against the buyer`,
+    hint: "return the cards around it: one range before it, another after it",
+  }),
+  SettlementEscrowInvalidDisputeTimeout: ([timeout, min, max]) => ({
+    message: `a dispute timeout of ${text(timeout)} s is outside ${text(min)} to ${text(max)} s`,
+  }),
+  SettlementEscrowUnknownPolicy: ([policyId]) => ({ message: `policy ${text(policyId)} was never set` }),
+  SettlementEscrowNoArbiterChange: ([policyId]) => ({
+    message: `no arbiter change is scheduled for policy ${text(policyId)}`,
+    hint: "governance schedules one with scheduleArbiter; it can be applied after the delay",
+  }),
+  SettlementEscrowNoFundCapChange: ([token]) => ({
+    message: `no fund cap change is scheduled for token ${text(token)}`,
+    hint: "governance schedules one with scheduleFundCap; it can be applied after the delay",
+  }),
+  SettlementEscrowChangeNotReady: ([readyAt]) => ({
+    message: `the scheduled change takes effect at ${formatUnixTime(readyAt)}, not before`,
+    hint: "apply it again after that time; anyone may",
+  }),
+  SettlementEscrowFundCapExceeded: ([token, requested, remaining]) => ({
+    message: `the protection fund may pay only ${text(remaining)} more of token ${text(token)} this period, not ${text(requested)} (base units)`,
+    hint: "pay the rest in the next 30-day period, or have governance raise the cap (it waits 3 days)",
+  }),
+  SettlementEscrowInvalidPayee: ([to]) => ({
+    message: `${text(to)} cannot receive a payout: the zero address or the escrow itself`,
+    hint: "name another address",
+  }),
   ERC20InsufficientBalance: ([sender, balance, needed]) => ({
     message: `${text(sender)} holds ${text(balance)} of the token but ${text(needed)} is needed (base units)`,
     hint: "fund the buyer's wallet with the stablecoin first",

@@ -12,6 +12,10 @@ export type EscrowOrder = {
   fulfilDeadline: number;
   /** Seconds after delivery during which the buyer may dispute. */
   challengeWindow: number;
+  /** Seconds the cards must stay valid after delivery (0: no requirement). */
+  minValidity: number;
+  /** Whether cards already activated at a point of sale are acceptable (false: inactive only). */
+  acceptActivated: boolean;
   policyId: number;
   buyerRef: Hex;
   salt: Hex;
@@ -27,6 +31,8 @@ export const ESCROW_ORDER_COMPONENTS = [
   { name: "unitPrice", type: "uint96" },
   { name: "fulfilDeadline", type: "uint40" },
   { name: "challengeWindow", type: "uint32" },
+  { name: "minValidity", type: "uint32" },
+  { name: "acceptActivated", type: "bool" },
   { name: "policyId", type: "uint16" },
   { name: "buyerRef", type: "bytes32" },
   { name: "salt", type: "bytes32" },

@@ -197,6 +197,12 @@ const ORDER_PROPERTIES: Record<string, JsonSchema> = {
   lot: nullable(object({ start: integer("First serial"), end: integer("One past the last") })),
   releaseAt: nullable({ type: "integer" }),
   disputeReasonHash: nullable(hex32),
+  disputeDeadline: {
+    ...nullable({ type: "integer" }),
+    description:
+      "Once disputed: unix seconds until which the arbiter may rule; from then on anyone settles by the policy's timeout rule",
+  },
+  returned: integer("Delivered cards the buyer gave back through the registry (a refund pays only for these)"),
   openedBlock: integer("Block of OrderOpened"),
   openedTx: hex32,
   updatedBlock: integer("Block of the last transition"),
@@ -369,6 +375,11 @@ const SCHEMAS: Record<string, JsonSchema> = {
       unitPrice: decimal("uint96, token units"),
       fulfilDeadline: integer("uint40, unix seconds"),
       challengeWindow: integer("uint32, seconds"),
+      minValidity: integer("uint32, seconds the cards must stay valid after delivery; 0: no requirement"),
+      acceptActivated: {
+        type: "boolean",
+        description: "Whether cards already activated at a point of sale are accepted",
+      },
       policyId: integer("uint16", 1),
       buyerRef: hex32,
       salt: hex32,

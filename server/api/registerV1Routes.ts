@@ -622,6 +622,8 @@ function toOrderJson(order: OrderView, identity: { chainId: string; escrow: Addr
     lot: order.lotStart === null || order.lotEnd === null ? null : { start: order.lotStart, end: order.lotEnd },
     releaseAt: order.releaseAt,
     disputeReasonHash: order.disputeReasonHash,
+    disputeDeadline: order.disputeDeadline,
+    returned: order.returned,
     openedBlock: order.openedBlock,
     openedTx: order.openedTx,
     updatedBlock: order.updatedBlock,

@@ -68,6 +68,8 @@ export type OrderView = {
     unitPrice: string;
     fulfilDeadline: number;
     challengeWindow: number;
+    minValidity: number;
+    acceptActivated: boolean;
     policyId: number;
     buyerRef: Hex;
     salt: Hex;
@@ -78,6 +80,10 @@ export type OrderView = {
   lotEnd: number | null;
   releaseAt: number | null;
   disputeReasonHash: Hex | null;
+  /** Once disputed: until when the arbiter may rule; from then on anyone settles by the policy's rule. */
+  disputeDeadline: number | null;
+  /** Delivered cards the buyer gave back through the registry. */
+  returned: number;
   openedBlock: number;
   openedTx: Hex;
   updatedBlock: number;
@@ -473,6 +479,8 @@ function toOrder(row: Raw): OrderView {
       unitPrice: row.unit_price as string,
       fulfilDeadline: row.fulfil_deadline as number,
       challengeWindow: row.challenge_window as number,
+      minValidity: row.min_validity as number,
+      acceptActivated: row.accept_activated === 1,
       policyId: row.policy_id as number,
       buyerRef: row.buyer_ref as Hex,
       salt: row.salt as Hex,
@@ -483,6 +491,8 @@ function toOrder(row: Raw): OrderView {
     lotEnd: row.lot_end as number | null,
     releaseAt: row.release_at as number | null,
     disputeReasonHash: row.dispute_reason_hash as Hex | null,
+    disputeDeadline: row.dispute_deadline as number | null,
+    returned: row.returned as number,
     openedBlock: row.opened_block as number,
     openedTx: row.opened_tx as Hex,
     updatedBlock: row.updated_block as number,

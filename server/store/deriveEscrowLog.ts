@@ -13,6 +13,7 @@ const STATUS_AFTER: Record<string, string> = {
   OrderOpened: "Open",
   OrderFulfilled: "Fulfilled",
   OrderDisputed: "Disputed",
+  OrderCardsReturned: "Disputed",
   OrderConfirmed: "Released",
   OrderReleased: "Released",
   OrderResolved: "Resolved",
@@ -30,7 +31,9 @@ const amount = (value: unknown) => BigInt(String(value));
  * @dev Balances follow the contract's own bookkeeping: a settlement credits the supplier with
  * `supplierAmount` and adds `platformFee` and `fundFee` to the token's pool; a resolution also
  * credits the buyer's share; a refund credits the buyer; `Withdrawn` empties a credit;
- * `ProtectionFundPaid` moves fund to a credit; `FeesCollected` empties the fees.
+ * `ProtectionFundPaid` moves fund to a credit; `FeesCollected` empties the fees. A resolution by
+ * the policy's timeout rule names the zero address as arbiter; `OrderCardsReturned` keeps the order
+ * Disputed and counts the cards back; `ArbiterReplaced` rewrites a policy's arbiter.
  */
 export function deriveEscrowLog(ctx: EscrowDeriveContext, log: StoredLog): void {
   const { journal, events, logger } = ctx;
@@ -93,6 +96,10 @@ export function deriveEscrowLog(ctx: EscrowDeriveContext, log: StoredLog): void 
         lot_end: null,
         release_at: null,
         dispute_reason_hash: null,
+        min_validity: Number(order.minValidity),
+        accept_activated: order.acceptActivated === true ? 1 : 0,
+        dispute_deadline: null,
+        returned: 0,
         opened_block: log.blockNumber,
         opened_tx: log.txHash,
         updated_block: log.blockNumber,
@@ -117,6 +124,10 @@ export function deriveEscrowLog(ctx: EscrowDeriveContext, log: StoredLog): void 
         break;
       case "OrderDisputed":
         changes.dispute_reason_hash = lower(args.reasonHash);
+        changes.dispute_deadline = Number(args.deadline);
+        break;
+      case "OrderCardsReturned":
+        changes.returned = Number(args.returned);
         break;
       case "OrderResolved":
         credit(order.buyer, order.token, amount(args.buyerAmount));
@@ -179,9 +190,17 @@ export function deriveEscrowLog(ctx: EscrowDeriveContext, log: StoredLog): void 
         arbiter: lower(args.arbiter),
         fee_bps: Number(args.feeBps),
         fund_share_bps: Number(args.fundShareBps),
+        dispute_timeout: Number(args.disputeTimeout),
+        timeout_buyer_share_bps: Number(args.timeoutBuyerShareBps),
         set_block: log.blockNumber,
       });
       return;
+    case "ArbiterReplaced": {
+      // Policy 0 is the protection fund's arbiter, not a policy orders open under: raw_logs only.
+      const policy = journal.get<Row>("policies", { policy_id: Number(args.policyId) });
+      if (policy !== undefined) journal.put("policies", { ...policy, arbiter: lower(args.arbiter) });
+      return;
+    }
     case "TokenAllowlistUpdated":
       journal.put("tokens", { token: lower(args.token), allowed: args.allowed === true ? 1 : 0 });
       return;

@@ -2,7 +2,15 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { encodeAbiParameters, keccak256, stringToHex, type Address } from "viem";
 
-import { DAY, FEE_BPS, FUND_SHARE_BPS, OrderStatus, deployEscrow, type OrderTerms } from "../helpers/escrowFixture.js";
+import {
+  DAY,
+  DISPUTE_TIMEOUT,
+  FEE_BPS,
+  FUND_SHARE_BPS,
+  OrderStatus,
+  deployEscrow,
+  type OrderTerms,
+} from "../helpers/escrowFixture.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -29,6 +37,8 @@ const ORDER_COMPONENTS = [
   { name: "unitPrice", type: "uint96" },
   { name: "fulfilDeadline", type: "uint40" },
   { name: "challengeWindow", type: "uint32" },
+  { name: "minValidity", type: "uint32" },
+  { name: "acceptActivated", type: "bool" },
   { name: "policyId", type: "uint16" },
   { name: "buyerRef", type: "bytes32" },
   { name: "salt", type: "bytes32" },
@@ -50,6 +60,8 @@ function computeOrderId(chainId: bigint, escrow: string, order: OrderTerms) {
         unitPrice: order.unitPrice,
         fulfilDeadline: order.fulfilDeadline,
         challengeWindow: order.challengeWindow,
+        minValidity: order.minValidity,
+        acceptActivated: order.acceptActivated,
         policyId: order.policyId,
         buyerRef: order.buyerRef,
         salt: order.salt,
@@ -101,10 +113,15 @@ describe("SettlementEscrow: governance", function () {
       const deployment = escrow.deploymentTransaction()!;
       await expect(deployment)
         .to.emit(escrow, "PolicyUpdated")
-        .withArgs(1, f.arbiter.address, 250, FUND_SHARE_BPS)
+        .withArgs(1, f.arbiter.address, 250, FUND_SHARE_BPS, DISPUTE_TIMEOUT, 10_000)
+        .and.to.emit(escrow, "ArbiterReplaced")
+        .withArgs(0, ethers.ZeroAddress, f.arbiter.address)
         .and.to.emit(escrow, "FeeRecipientUpdated")
         .withArgs(f.feeRecipient.address);
-      expect(await escrow.currentPolicy()).to.deep.equal([1n, [f.arbiter.address, 250n, BigInt(FUND_SHARE_BPS)]]);
+      expect(await escrow.currentPolicy()).to.deep.equal([
+        1n,
+        [f.arbiter.address, 250n, BigInt(FUND_SHARE_BPS), BigInt(DISPUTE_TIMEOUT), 10_000n],
+      ]);
       expect(await escrow.feeRecipient()).to.equal(f.feeRecipient.address);
       expect(await escrow.hasRole(DEFAULT_ADMIN_ROLE, f.admin.address)).to.equal(true);
       expect(await escrow.hasRole(PAUSER_ROLE, f.pauser.address)).to.equal(true);
@@ -121,7 +138,7 @@ describe("SettlementEscrow: governance", function () {
         "SettlementEscrow",
         constructorArgs(f, { feeBps: 0, fundShareBps: 10_000 }),
       );
-      expect(await free.policyOf(1)).to.deep.equal([f.arbiter.address, 0n, 10_000n]);
+      expect(await free.policyOf(1)).to.deep.equal([f.arbiter.address, 0n, 10_000n, BigInt(DISPUTE_TIMEOUT), 10_000n]);
     });
 
     it("rejects a zero registry", async function () {
@@ -171,27 +188,38 @@ describe("SettlementEscrow: governance", function () {
     it("makes a new policy with the next id for new orders, keeping the old ones readable", async function () {
       const f = await networkHelpers.loadFixture(escrowFixture);
       const { escrow, admin, arbiter, newArbiter } = f;
-      expect(await escrow.connect(admin).setPolicy.staticCall(newArbiter.address, 500, 5_000)).to.equal(2n);
-      await expect(escrow.connect(admin).setPolicy(newArbiter.address, 500, 5_000))
+      expect(
+        await escrow.connect(admin).setPolicy.staticCall(newArbiter.address, 500, 5_000, DISPUTE_TIMEOUT, 10_000),
+      ).to.equal(2n);
+      await expect(escrow.connect(admin).setPolicy(newArbiter.address, 500, 5_000, DISPUTE_TIMEOUT, 10_000))
         .to.emit(escrow, "PolicyUpdated")
-        .withArgs(2, newArbiter.address, 500, 5_000);
-      await expect(escrow.connect(admin).setPolicy(arbiter.address, 0, 0))
+        .withArgs(2, newArbiter.address, 500, 5_000, DISPUTE_TIMEOUT, 10_000);
+      await expect(escrow.connect(admin).setPolicy(arbiter.address, 0, 0, DISPUTE_TIMEOUT, 10_000))
         .to.emit(escrow, "PolicyUpdated")
-        .withArgs(3, arbiter.address, 0, 0);
+        .withArgs(3, arbiter.address, 0, 0, DISPUTE_TIMEOUT, 10_000);
 
-      expect(await escrow.currentPolicy()).to.deep.equal([3n, [arbiter.address, 0n, 0n]]);
+      expect(await escrow.currentPolicy()).to.deep.equal([
+        3n,
+        [arbiter.address, 0n, 0n, BigInt(DISPUTE_TIMEOUT), 10_000n],
+      ]);
       expect(await escrow.feeBps()).to.equal(0n);
-      expect(await escrow.policyOf(1)).to.deep.equal([arbiter.address, 100n, 2_000n]);
-      expect(await escrow.policyOf(2)).to.deep.equal([newArbiter.address, 500n, 5_000n]);
-      expect(await escrow.policyOf(3)).to.deep.equal([arbiter.address, 0n, 0n]);
-      expect(await escrow.policyOf(4)).to.deep.equal([ethers.ZeroAddress, 0n, 0n]);
+      expect(await escrow.policyOf(1)).to.deep.equal([arbiter.address, 100n, 2_000n, BigInt(DISPUTE_TIMEOUT), 10_000n]);
+      expect(await escrow.policyOf(2)).to.deep.equal([
+        newArbiter.address,
+        500n,
+        5_000n,
+        BigInt(DISPUTE_TIMEOUT),
+        10_000n,
+      ]);
+      expect(await escrow.policyOf(3)).to.deep.equal([arbiter.address, 0n, 0n, BigInt(DISPUTE_TIMEOUT), 10_000n]);
+      expect(await escrow.policyOf(4)).to.deep.equal([ethers.ZeroAddress, 0n, 0n, 0n, 0n]);
       expect((await f.orderFor()).policyId).to.equal(3);
     });
 
     it("is reserved to the admin", async function () {
       const f = await networkHelpers.loadFixture(escrowFixture);
       for (const caller of [f.stranger, f.pauser, f.arbiter]) {
-        await expect(f.escrow.connect(caller).setPolicy(f.newArbiter.address, 100, 2_000))
+        await expect(f.escrow.connect(caller).setPolicy(f.newArbiter.address, 100, 2_000, DISPUTE_TIMEOUT, 10_000))
           .to.be.revertedWithCustomError(f.escrow, "AccessControlUnauthorizedAccount")
           .withArgs(caller.address, DEFAULT_ADMIN_ROLE);
       }
@@ -201,13 +229,13 @@ describe("SettlementEscrow: governance", function () {
     it("validates the new policy like the constructor", async function () {
       const f = await networkHelpers.loadFixture(escrowFixture);
       const { escrow, admin, newArbiter } = f;
-      await expect(escrow.connect(admin).setPolicy(ethers.ZeroAddress, 100, 2_000))
+      await expect(escrow.connect(admin).setPolicy(ethers.ZeroAddress, 100, 2_000, DISPUTE_TIMEOUT, 10_000))
         .to.be.revertedWithCustomError(escrow, "SettlementEscrowInvalidArbiter")
         .withArgs(ethers.ZeroAddress);
-      await expect(escrow.connect(admin).setPolicy(newArbiter.address, MAX_FEE_BPS + 1, 2_000))
+      await expect(escrow.connect(admin).setPolicy(newArbiter.address, MAX_FEE_BPS + 1, 2_000, DISPUTE_TIMEOUT, 10_000))
         .to.be.revertedWithCustomError(escrow, "SettlementEscrowFeeTooHigh")
         .withArgs(MAX_FEE_BPS + 1, MAX_FEE_BPS);
-      await expect(escrow.connect(admin).setPolicy(newArbiter.address, 100, 10_001))
+      await expect(escrow.connect(admin).setPolicy(newArbiter.address, 100, 10_001, DISPUTE_TIMEOUT, 10_000))
         .to.be.revertedWithCustomError(escrow, "SettlementEscrowInvalidFundShare")
         .withArgs(10_001);
       expect((await escrow.currentPolicy())[0]).to.equal(1n);
@@ -217,15 +245,14 @@ describe("SettlementEscrow: governance", function () {
       const f = await networkHelpers.loadFixture(escrowFixture);
       const { escrow, escrowAddress, admin, arbiter } = f;
       // Slot 2 holds the current policy (after AccessControl's roles and Pausable's flag), packed as
-      // arbiter | feeBps << 160 | fundShareBps << 176 | id << 192. Setting 65,534 policies one by
-      // one would take too long, so the id is written directly.
-      const packed =
-        BigInt(arbiter.address) | (BigInt(FEE_BPS) << 160n) | (BigInt(FUND_SHARE_BPS) << 176n) | (1n << 192n);
+      // feeBps | id << 16. Setting 65,534 policies one by one would take too long, so the id is
+      // written directly.
+      const packed = BigInt(FEE_BPS) | (1n << 16n);
       expect(BigInt(await networkHelpers.getStorageAt(escrowAddress, 2))).to.equal(packed);
-      await networkHelpers.setStorageAt(escrowAddress, 2, packed | (0xffffn << 192n));
+      await networkHelpers.setStorageAt(escrowAddress, 2, packed | (0xffffn << 16n));
       expect((await escrow.currentPolicy())[0]).to.equal(65_535n);
 
-      await expect(escrow.connect(admin).setPolicy(arbiter.address, 100, 2_000))
+      await expect(escrow.connect(admin).setPolicy(arbiter.address, 100, 2_000, DISPUTE_TIMEOUT, 10_000))
         .to.be.revertedWithCustomError(escrow, "SettlementEscrowPolicyLimitReached")
         .withArgs();
     });
@@ -235,14 +262,14 @@ describe("SettlementEscrow: governance", function () {
       const { escrow, admin, buyer, supplier, arbiter, newArbiter, token } = f;
       const confirmed = await openOrder(f);
       const resolved = await openOrder(f);
-      await escrow.connect(admin).setPolicy(newArbiter.address, 500, 5_000);
+      await escrow.connect(admin).setPolicy(newArbiter.address, 500, 5_000, DISPUTE_TIMEOUT, 10_000);
 
       await escrow.connect(supplier).fulfill(confirmed.order, 0, 0);
       await expect(escrow.connect(buyer).confirm(confirmed.order))
         .to.emit(escrow, "OrderConfirmed")
         .withArgs(confirmed.orderId, OLD_POLICY_SPLIT.net, OLD_POLICY_SPLIT.platform, OLD_POLICY_SPLIT.fund);
 
-      await escrow.connect(supplier).fulfill(resolved.order, 10, 10);
+      await escrow.connect(supplier).fulfill(resolved.order, 10, await f.lotHint(10));
       await escrow.connect(buyer).dispute(resolved.order, ethers.ZeroHash);
       await expect(escrow.connect(newArbiter).resolve(resolved.order, 0))
         .to.be.revertedWithCustomError(escrow, "SettlementEscrowNotArbiter")
@@ -266,7 +293,7 @@ describe("SettlementEscrow: governance", function () {
     it("makes new orders name the new policy and settles them under it", async function () {
       const f = await networkHelpers.loadFixture(escrowFixture);
       const { escrow, admin, buyer, supplier, newArbiter, token } = f;
-      await escrow.connect(admin).setPolicy(newArbiter.address, 500, 5_000);
+      await escrow.connect(admin).setPolicy(newArbiter.address, 500, 5_000, DISPUTE_TIMEOUT, 10_000);
       const stale = await f.orderFor({ policyId: 1 });
       await expect(escrow.connect(buyer).open(stale))
         .to.be.revertedWithCustomError(escrow, "SettlementEscrowPolicyMismatch")
@@ -442,8 +469,8 @@ describe("SettlementEscrow: governance", function () {
       await escrow.connect(pauser).pause();
 
       await escrow.connect(supplier).fulfill(confirmed.order, 0, 0);
-      await escrow.connect(supplier).fulfill(released.order, 10, 10);
-      await escrow.connect(supplier).fulfill(resolved.order, 20, 20);
+      await escrow.connect(supplier).fulfill(released.order, 10, await f.lotHint(10));
+      await escrow.connect(supplier).fulfill(resolved.order, 20, await f.lotHint(20));
       await escrow.connect(buyer).confirm(confirmed.order);
       await escrow.connect(buyer).dispute(resolved.order, ethers.ZeroHash);
       await escrow.connect(arbiter).resolve(resolved.order, 5_000);
@@ -492,9 +519,14 @@ describe("SettlementEscrow: governance", function () {
       expect(await escrow.MIN_CHALLENGE_WINDOW()).to.equal(BigInt(MIN_WINDOW));
       expect(await escrow.MAX_CHALLENGE_WINDOW()).to.equal(BigInt(MAX_WINDOW));
       expect(await escrow.PAUSER_ROLE()).to.equal(PAUSER_ROLE);
-      expect(await escrow.currentPolicy()).to.deep.equal([1n, [arbiter.address, 100n, 2_000n]]);
-      expect(await escrow.policyOf(1)).to.deep.equal([arbiter.address, 100n, 2_000n]);
-      expect(await escrow.policyOf(0)).to.deep.equal([ethers.ZeroAddress, 0n, 0n]);
+      expect(await escrow.currentPolicy()).to.deep.equal([
+        1n,
+        [arbiter.address, 100n, 2_000n, BigInt(DISPUTE_TIMEOUT), 10_000n],
+      ]);
+      expect(await escrow.policyOf(1)).to.deep.equal([arbiter.address, 100n, 2_000n, BigInt(DISPUTE_TIMEOUT), 10_000n]);
+      // Policy 0 is the fund's: only its arbiter is used.
+      expect(await escrow.policyOf(0)).to.deep.equal([arbiter.address, 0n, 0n, 0n, 0n]);
+      expect(await escrow.fundArbiter()).to.equal(arbiter.address);
       expect(await escrow.isTokenAllowed(f.token)).to.equal(true);
       expect(await escrow.isTokenAllowed(f.registryAddress)).to.equal(false);
       expect(await escrow.feeRecipient()).to.equal(f.feeRecipient.address);
@@ -504,9 +536,9 @@ describe("SettlementEscrow: governance", function () {
 
     it("report an unknown order as all zeros", async function () {
       const f = await networkHelpers.loadFixture(escrowFixture);
-      expect(await f.escrow.orderStateOf(ethers.id("no such order"))).to.deep.equal([0n, 0n, 0n]);
+      expect(await f.escrow.orderStateOf(ethers.id("no such order"))).to.deep.equal([0n, 0n, 0n, 0n, 0n, 0n, 0n]);
       const neverOpened = await f.orderFor();
-      expect(await f.escrow.orderStateOf(await f.orderIdOf(neverOpened))).to.deep.equal([0n, 0n, 0n]);
+      expect(await f.escrow.orderStateOf(await f.orderIdOf(neverOpened))).to.deep.equal([0n, 0n, 0n, 0n, 0n, 0n, 0n]);
     });
 
     it("record the block an order was opened in", async function () {
@@ -549,6 +581,8 @@ describe("SettlementEscrow: governance", function () {
             987_654_321n,
             order.fulfilDeadline,
             2 * DAY,
+            0,
+            false,
             1,
             order.buyerRef,
             order.salt,
@@ -569,6 +603,8 @@ describe("SettlementEscrow: governance", function () {
         { unitPrice: order.unitPrice + 1n },
         { fulfilDeadline: order.fulfilDeadline + 1 },
         { challengeWindow: order.challengeWindow + 1 },
+        { minValidity: order.minValidity + 1 },
+        { acceptActivated: !order.acceptActivated },
         { policyId: order.policyId + 1 },
         { buyerRef: stringToHex("other PO", { size: 32 }) },
         { salt: stringToHex("other salt", { size: 32 }) },

@@ -5,7 +5,16 @@ import { stringToHex } from "viem";
 
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
-import { BUYER_FUNDS, DAY, deployEscrow, OrderStatus, UNIT_PRICE, type OrderTerms } from "../helpers/escrowFixture.js";
+import {
+  BUYER_FUNDS,
+  CHANGE_DELAY,
+  DAY,
+  FUND_CAP,
+  deployEscrow,
+  OrderStatus,
+  UNIT_PRICE,
+  type OrderTerms,
+} from "../helpers/escrowFixture.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -45,11 +54,14 @@ describe("SettlementEscrow: hostile tokens", function () {
     for (const hostile of tokens) {
       const address = await hostile.getAddress();
       await escrow.connect(admin).setTokenAllowed(address, true);
+      await escrow.connect(admin).scheduleFundCap(address, FUND_CAP);
       for (const account of [buyer, otherBuyer]) {
         await hostile.mint(account.address, BUYER_FUNDS);
         await hostile.connect(account).approve(escrowAddress, BUYER_FUNDS);
       }
     }
+    await networkHelpers.time.increase(CHANGE_DELAY);
+    for (const hostile of tokens) await escrow.applyFundCapChange(await hostile.getAddress());
     // The re-entrant token is an account too: funded and approved, it can open orders of its own.
     const reentrantAddress = await reentrant.getAddress();
     await reentrant.mint(reentrantAddress, BUYER_FUNDS);
@@ -98,7 +110,7 @@ describe("SettlementEscrow: hostile tokens", function () {
   /** Opens `order` as its buyer, has the supplier deliver cards `[start, start + quantity)` and returns the order's id. */
   async function openAndFulfil(f: Fixture, order: OrderTerms, buyer: HardhatEthersSigner, start: number) {
     await f.escrow.connect(buyer).open(order);
-    await f.escrow.connect(f.supplier).fulfill(order, start, start);
+    await f.escrow.connect(f.supplier).fulfill(order, start, await f.lotHint(start));
     return f.escrow.orderIdOf(order);
   }
 
@@ -183,7 +195,9 @@ describe("SettlementEscrow: hostile tokens", function () {
 
       const tx = reentrant.execute(escrowAddress, withdrawCall);
       await expect(tx).to.emit(reentrant, "ReentryAttempted").withArgs(escrowAddress, true, GUARD);
-      await expect(tx).to.emit(escrow, "Withdrawn").withArgs(reentrantAddress, reentrantAddress, AMOUNT);
+      await expect(tx)
+        .to.emit(escrow, "Withdrawn")
+        .withArgs(reentrantAddress, reentrantAddress, AMOUNT, reentrantAddress);
       const receipt = await (await tx).wait();
       const withdrawals = receipt!.logs.filter((log) => escrow.interface.parseLog(log)?.name === "Withdrawn");
       expect(withdrawals).to.have.length(1);
@@ -265,7 +279,7 @@ describe("SettlementEscrow: hostile tokens", function () {
       await expect(reentrant.execute(escrowAddress, reentries.open)).to.emit(escrow, "OrderOpened");
       await expect(outerCalls.withdraw())
         .to.emit(escrow, "Withdrawn")
-        .withArgs(reentrantAddress, reentrantAddress, AMOUNT);
+        .withArgs(reentrantAddress, reentrantAddress, AMOUNT, reentrantAddress);
     });
 
     it("refuses a re-entry into every state-changing function, and changes nothing it targets", async function () {
@@ -338,7 +352,15 @@ describe("SettlementEscrow: hostile tokens", function () {
       await expect(escrow.connect(buyer).open(order))
         .to.be.revertedWithCustomError(escrow, "SettlementEscrowTransferMismatch")
         .withArgs(token, AMOUNT, AMOUNT - FEE);
-      expect(await escrow.orderStateOf(await escrow.orderIdOf(order))).to.deep.equal([OrderStatus.None, 0n, 0n]);
+      expect(await escrow.orderStateOf(await escrow.orderIdOf(order))).to.deep.equal([
+        OrderStatus.None,
+        0n,
+        0n,
+        0n,
+        0n,
+        0n,
+        0n,
+      ]);
       expect(await f.ledgerOf(token, accounts)).to.deep.equal(before);
     });
 
@@ -421,7 +443,7 @@ describe("SettlementEscrow: hostile tokens", function () {
       // The escrow pays out exactly the credit; the token takes its fee from what the buyer receives.
       await expect(escrow.connect(buyer).withdraw(token))
         .to.emit(escrow, "Withdrawn")
-        .withArgs(buyer.address, token, AMOUNT);
+        .withArgs(buyer.address, token, AMOUNT, buyer.address);
       expect(await f.ledgerOf(token, [buyer.address, f.tollCollector.address])).to.deep.equal({
         wallets: [0n, BUYER_FUNDS - FEE, FEE],
         credits: [0n, 0n],
@@ -465,7 +487,7 @@ describe("SettlementEscrow: hostile tokens", function () {
       await falseReturn.setFailing(false);
       await expect(escrow.connect(buyer).withdraw(token))
         .to.emit(escrow, "Withdrawn")
-        .withArgs(buyer.address, token, AMOUNT);
+        .withArgs(buyer.address, token, AMOUNT, buyer.address);
       expect(await f.ledgerOf(token, [buyer.address])).to.deep.equal({
         wallets: [0n, BUYER_FUNDS],
         credits: [0n],
@@ -507,6 +529,36 @@ describe("SettlementEscrow: hostile tokens", function () {
       expect(await f.ledgerOf(token, [buyer.address])).to.deep.equal(before);
     });
 
+    it("lets a blocklisted payee withdraw its credit to another address it names", async function () {
+      const f = await networkHelpers.loadFixture(hostileFixture);
+      const { escrow, buyer, supplier, stranger, blocklist } = f;
+      const token = f.blocklistAddress;
+      const order = await f.orderFor({ token });
+      await escrow.connect(buyer).open(order);
+      await escrow.connect(supplier).fulfill(order, 0, 0);
+      await escrow.connect(buyer).confirm(order);
+      await blocklist.setBlocked(supplier.address, true);
+      await expect(escrow.connect(supplier).withdraw(token))
+        .to.be.revertedWithCustomError(blocklist, "BlocklistTokenBlocked")
+        .withArgs(supplier.address);
+
+      // Only the credit's owner can redirect it, and never to nowhere or into the escrow's own books.
+      await expect(escrow.connect(stranger).withdrawTo(token, stranger.address))
+        .to.be.revertedWithCustomError(escrow, "SettlementEscrowNothingToWithdraw")
+        .withArgs(stranger.address, token);
+      for (const to of [ethers.ZeroAddress, f.escrowAddress]) {
+        await expect(escrow.connect(supplier).withdrawTo(token, to))
+          .to.be.revertedWithCustomError(escrow, "SettlementEscrowInvalidPayee")
+          .withArgs(to);
+      }
+      await expect(escrow.connect(supplier).withdrawTo(token, stranger.address))
+        .to.emit(escrow, "Withdrawn")
+        .withArgs(supplier.address, token, NET, stranger.address);
+      expect(await f.balanceOf(token, stranger.address)).to.equal(NET);
+      expect(await escrow.creditOf(supplier.address, token)).to.equal(0n);
+      expect(await f.balanceOf(token, f.escrowAddress)).to.equal(PLATFORM_FEE + FUND_FEE);
+    });
+
     it("still settles with a supplier blocklisted after the order opened, blocking only that supplier's withdrawal", async function () {
       const f = await networkHelpers.loadFixture(hostileFixture);
       const { escrow, buyer, otherBuyer, supplier, arbiter, feeRecipient, stranger, blocklist } = f;
@@ -539,14 +591,14 @@ describe("SettlementEscrow: hostile tokens", function () {
       // Everyone else in the same token is paid as usual.
       await expect(escrow.connect(otherBuyer).withdraw(token))
         .to.emit(escrow, "Withdrawn")
-        .withArgs(otherBuyer.address, token, AMOUNT);
+        .withArgs(otherBuyer.address, token, AMOUNT, otherBuyer.address);
       await expect(escrow.connect(stranger).collectFees(token))
         .to.emit(escrow, "FeesCollected")
         .withArgs(token, feeRecipient.address, PLATFORM_FEE);
       await escrow.connect(arbiter).payFromFund(token, buyer.address, FUND_FEE, CASE_REF);
       await expect(escrow.connect(buyer).withdraw(token))
         .to.emit(escrow, "Withdrawn")
-        .withArgs(buyer.address, token, FUND_FEE);
+        .withArgs(buyer.address, token, FUND_FEE, buyer.address);
       expect(await f.ledgerOf(token, accounts)).to.deep.equal({
         wallets: [NET, 0n, BUYER_FUNDS, PLATFORM_FEE, BUYER_FUNDS - AMOUNT + FUND_FEE],
         credits: [NET, 0n, 0n, 0n],

@@ -1,7 +1,8 @@
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { DAY, OrderStatus, deployEscrow, type OrderTerms } from "../helpers/escrowFixture.js";
+import { DAY, DISPUTE_TIMEOUT, OrderStatus, deployEscrow, type OrderTerms } from "../helpers/escrowFixture.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -35,16 +36,22 @@ async function openOrder(f: Fixture, overrides: Partial<OrderTerms> = {}) {
 /** Opens an order and has the supplier deliver it from the first serial `start`; returns its release time too. */
 async function fulfilledOrder(f: Fixture, overrides: Partial<OrderTerms> = {}, start = 0) {
   const { order, orderId } = await openOrder(f, overrides);
-  const hint = Number((await f.registry.batchOf(order.batchId)).stockStart);
-  await f.escrow.connect(f.supplier).fulfill(order, start, hint);
+  await f.escrow.connect(f.supplier).fulfill(order, start, await f.lotHint(start));
   const releaseAt = Number((await f.escrow.orderStateOf(orderId)).releaseAt);
   return { order, orderId, releaseAt };
 }
 
-/** A fulfilled order the buyer disputed. */
-async function disputedOrder(f: Fixture, overrides: Partial<OrderTerms> = {}, start = 0) {
+/**
+ * A fulfilled order the buyer disputed and, unless `returnCards` is false, gave every card back
+ * (so any ruling's buyer share is payable in full).
+ */
+async function disputedOrder(f: Fixture, overrides: Partial<OrderTerms> = {}, start = 0, returnCards = true) {
   const fulfilled = await fulfilledOrder(f, overrides, start);
   await f.escrow.connect(f.buyer).dispute(fulfilled.order, ethers.id("cards arrived inactive"));
+  if (returnCards) {
+    const end = start + Number(fulfilled.order.quantity);
+    await f.escrow.connect(f.buyer).returnCards(fulfilled.order, start, end, await f.lotHint(start));
+  }
   return fulfilled;
 }
 
@@ -154,9 +161,10 @@ describe("SettlementEscrow: settlement", function () {
       const reasonHash = ethers.id("12 cards out of 10 were already activated");
       await expect(f.escrow.connect(f.buyer).dispute(order, reasonHash))
         .to.emit(f.escrow, "OrderDisputed")
-        .withArgs(orderId, reasonHash);
+        .withArgs(orderId, reasonHash, anyValue);
       const state = await f.escrow.orderStateOf(orderId);
       expect([state.status, state.releaseAt]).to.deep.equal([OrderStatus.Disputed, BigInt(releaseAt)]);
+      expect(state.disputeDeadline).to.equal(BigInt((await f.now()) + DISPUTE_TIMEOUT));
       // Nothing is paid out while the dispute is open.
       expect(await f.escrow.creditOf(f.supplier.address, f.token)).to.equal(0n);
       expect(await f.escrow.creditOf(f.buyer.address, f.token)).to.equal(0n);
@@ -169,7 +177,7 @@ describe("SettlementEscrow: settlement", function () {
       await networkHelpers.time.setNextBlockTimestamp(releaseAt - 1);
       await expect(f.escrow.connect(f.buyer).dispute(order, ethers.ZeroHash))
         .to.emit(f.escrow, "OrderDisputed")
-        .withArgs(orderId, ethers.ZeroHash);
+        .withArgs(orderId, ethers.ZeroHash, releaseAt - 1 + DISPUTE_TIMEOUT);
     });
 
     it("is refused from the releaseAt second on", async function () {
@@ -303,7 +311,7 @@ describe("SettlementEscrow: settlement", function () {
       const f = await networkHelpers.loadFixture(escrowFixture);
       const { escrow, admin, arbiter, newArbiter } = f;
       const { order, orderId } = await disputedOrder(f);
-      await escrow.connect(admin).setPolicy(newArbiter.address, 100, 2_000);
+      await escrow.connect(admin).setPolicy(newArbiter.address, 100, 2_000, DISPUTE_TIMEOUT, 10_000);
       await expect(escrow.connect(newArbiter).resolve(order, 5_000))
         .to.be.revertedWithCustomError(escrow, "SettlementEscrowNotArbiter")
         .withArgs(orderId, newArbiter.address);
@@ -333,6 +341,7 @@ describe("SettlementEscrow: settlement", function () {
         .to.be.revertedWithCustomError(f.escrow, "SettlementEscrowUnexpectedStatus")
         .withArgs(orderId, OrderStatus.Fulfilled);
       await f.escrow.connect(f.buyer).dispute(order, ethers.ZeroHash);
+      await f.escrow.connect(f.buyer).returnCards(order, 0, 10, await f.lotHint(0));
       await f.escrow.connect(f.arbiter).resolve(order, 10_000);
       await expect(f.escrow.connect(f.arbiter).resolve(order, 0))
         .to.be.revertedWithCustomError(f.escrow, "SettlementEscrowUnexpectedStatus")
@@ -369,7 +378,7 @@ describe("SettlementEscrow: settlement", function () {
       expect(await escrow.connect(supplier).withdraw.staticCall(token)).to.equal(NET);
       await expect(escrow.connect(supplier).withdraw(token))
         .to.emit(escrow, "Withdrawn")
-        .withArgs(supplier.address, token, NET);
+        .withArgs(supplier.address, token, NET, supplier.address);
       expect(await usdc.balanceOf(supplier.address)).to.equal(supplierBefore + NET);
       expect(await escrow.creditOf(supplier.address, token)).to.equal(0n);
       expect(await usdc.balanceOf(escrowAddress)).to.equal(PLATFORM_FEE + FUND_FEE);
@@ -402,7 +411,7 @@ describe("SettlementEscrow: settlement", function () {
       const before = await usdc.balanceOf(buyer.address);
       await expect(escrow.connect(buyer).withdraw(token))
         .to.emit(escrow, "Withdrawn")
-        .withArgs(buyer.address, token, expected);
+        .withArgs(buyer.address, token, expected, buyer.address);
       expect(await usdc.balanceOf(buyer.address)).to.equal(before + expected);
       expect(await escrow.creditOf(buyer.address, token)).to.equal(0n);
       expect(await escrow.creditOf(supplier.address, token)).to.equal(5_703_985n);
@@ -436,19 +445,19 @@ describe("SettlementEscrow: settlement", function () {
       expect(await f.usdc.balanceOf(otherBuyer.address)).to.equal(before + FUND_FEE);
     });
 
-    it("is reserved to the current policy's arbiter", async function () {
+    it("is reserved to the fund's arbiter, which a new policy does not change", async function () {
       const f = await networkHelpers.loadFixture(fundedFixture);
       const { escrow, admin, arbiter, newArbiter, buyer, token } = f;
       await expect(escrow.connect(f.stranger).payFromFund(token, buyer.address, 1n, ethers.ZeroHash))
         .to.be.revertedWithCustomError(escrow, "SettlementEscrowNotFundArbiter")
         .withArgs(f.stranger.address);
-      await escrow.connect(admin).setPolicy(newArbiter.address, 100, 2_000);
-      await expect(escrow.connect(arbiter).payFromFund(token, buyer.address, 1n, ethers.ZeroHash))
-        .to.be.revertedWithCustomError(escrow, "SettlementEscrowNotFundArbiter")
-        .withArgs(arbiter.address);
+      await escrow.connect(admin).setPolicy(newArbiter.address, 100, 2_000, DISPUTE_TIMEOUT, 10_000);
       await expect(escrow.connect(newArbiter).payFromFund(token, buyer.address, 1n, ethers.ZeroHash))
+        .to.be.revertedWithCustomError(escrow, "SettlementEscrowNotFundArbiter")
+        .withArgs(newArbiter.address);
+      await expect(escrow.connect(arbiter).payFromFund(token, buyer.address, 1n, ethers.ZeroHash))
         .to.emit(escrow, "ProtectionFundPaid")
-        .withArgs(token, buyer.address, 1n, newArbiter.address, ethers.ZeroHash);
+        .withArgs(token, buyer.address, 1n, arbiter.address, ethers.ZeroHash);
     });
 
     it("rejects the zero address and the escrow itself as payee", async function () {

@@ -1,7 +1,7 @@
 import { stringToHex } from "viem";
 
 import { createRandom } from "./createRandom.js";
-import { DAY, OrderStatus, type OrderTerms } from "./escrowFixture.js";
+import { DAY, OrderStatus, lotHint, type OrderTerms } from "./escrowFixture.js";
 import { createRandomActivity, type ActivityFixture } from "./indexerActivity.js";
 
 type NetworkHelpersLike = { time: { increase(seconds: number): Promise<unknown> } };
@@ -56,9 +56,7 @@ export async function createAuditRandomTrading(f: ActivityFixture, networkHelper
         const { stockStart, count: cards } = await registry.batchOf(stock.batchId);
         const start = Number(stockStart);
         if (start + order.quantity > Number(cards)) return undefined;
-        // Registry v2 lot hint: the run holding the card before the lot (0 at the batch's start).
-        const hint = start === 0 ? 0 : Number(await registry.runStartOf(stock.batchId, start - 1));
-        await escrow.connect(supplier).fulfill(order, start, hint);
+        await escrow.connect(supplier).fulfill(order, start, await lotHint(registry, order.batchId, start));
         return "fulfil";
       }
       if (status === OrderStatus.Fulfilled) {
@@ -79,6 +77,20 @@ export async function createAuditRandomTrading(f: ActivityFixture, networkHelper
           await asBuyer.confirm(order);
           return "confirm a dispute";
         }
+        const state = await escrow.orderStateOf(await f.orderIdOf(order));
+        if (now >= Number(state.disputeDeadline)) {
+          await escrow.resolveExpiredDispute(order);
+          return "end a dispute by the policy's rule";
+        }
+        const lotEnd = Number(state.lotStart) + Number(order.quantity);
+        if (Number(state.returnFrom) < lotEnd && random.chance(0.5)) {
+          // Some of the cards back (passing over a few now and then), through the escrow.
+          const start = Number(state.returnFrom) + (random.chance(0.3) ? 1 : 0);
+          if (start >= lotEnd) return undefined;
+          const end = start + random.between(1, lotEnd - start + 1);
+          await asBuyer.returnCards(order, start, end, await lotHint(registry, order.batchId, start));
+          return "return cards";
+        }
         const policy = await escrow.policyOf(order.policyId);
         const judge = [arbiter, f.newArbiter].find((signer) => signer.address === policy.arbiter);
         if (judge === undefined) return undefined;
@@ -95,8 +107,8 @@ export async function createAuditRandomTrading(f: ActivityFixture, networkHelper
     }
     if (roll === "fund") {
       const [fund] = await escrow.poolOf(f.token);
-      const [, policy] = await escrow.currentPolicy();
-      const judge = [arbiter, f.newArbiter].find((signer) => signer.address === policy.arbiter);
+      const fundArbiter = await escrow.fundArbiter();
+      const judge = [arbiter, f.newArbiter].find((signer) => signer.address === fundArbiter);
       if (fund === 0n || judge === undefined) return undefined;
       await escrow
         .connect(judge)
@@ -112,7 +124,13 @@ export async function createAuditRandomTrading(f: ActivityFixture, networkHelper
     if (roll === "policy") {
       await escrow
         .connect(admin)
-        .setPolicy(random.pick([arbiter, f.newArbiter]).address, random.between(0, 501), random.between(0, 10_001));
+        .setPolicy(
+          random.pick([arbiter, f.newArbiter]).address,
+          random.between(0, 501),
+          random.between(0, 10_001),
+          random.pick([DAY, 14 * DAY]),
+          random.pick([0, 5_000, 10_000]),
+        );
       return "new policy";
     }
     await networkHelpers.time.increase(random.chance(0.9) ? random.pick([3_600, DAY + 1]) : 8 * DAY);

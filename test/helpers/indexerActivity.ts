@@ -1,7 +1,7 @@
 import { stringToHex } from "viem";
 
 import { makeBatchId } from "../../scripts/lib/batchId.js";
-import { DAY, deployEscrow } from "./escrowFixture.js";
+import { DAY, DISPUTE_TIMEOUT, deployEscrow } from "./escrowFixture.js";
 
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 
@@ -54,7 +54,7 @@ export async function runFullLifecycle(f: ActivityFixture, networkHelpers: Netwo
   await escrow.connect(arbiter).payFromFund(f.token, buyer.address, 1_000n, stringToHex("case-1", { size: 32 }));
   await escrow.connect(supplier).withdraw(f.token);
   await escrow.collectFees(f.token);
-  await escrow.connect(admin).setPolicy(arbiter.address, 150, 3_000);
+  await escrow.connect(admin).setPolicy(arbiter.address, 150, 3_000, DISPUTE_TIMEOUT, 10_000);
 
   await registry.connect(buyer).transferLot(batchId, buyer.address, otherBuyer.address, 0, 5, 0);
   await registry.connect(otherBuyer).activateLot(batchId, 0, 3, 0);

@@ -213,6 +213,8 @@ export async function generateIndexerEvents(
       unitPrice: UNIT_PRICE,
       fulfilDeadline: now + 30 * DAY,
       challengeWindow: DAY,
+      minValidity: 0,
+      acceptActivated: false,
       policyId: Number(policyId),
       buyerRef: toHex(`PO-${k}`, { size: 32 }),
       salt: toHex(k, { size: 32 }),

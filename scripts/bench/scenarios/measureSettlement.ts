@@ -17,6 +17,8 @@ const FUND_SHARE_BPS = 2_000;
 const UNIT_PRICE = 4_750_000n; // 4.75 USDC (6 decimals)
 const CHALLENGE_WINDOW = 86_400;
 const FULFIL_PERIOD = 7 * 86_400;
+/** Policy 1's dispute timeout (the escrow's DEFAULT_DISPUTE_TIMEOUT). */
+const DISPUTE_TIMEOUT = 14 * 86_400;
 
 /**
  * Every SettlementEscrow transition on one escrow, in the state it meets in the field: the escrow
@@ -51,7 +53,11 @@ export async function measureSettlement(ctx: BenchContext): Promise<GasRow[]> {
   const token = await usdc.getAddress();
   await gasUsedBy(escrow.connect(admin).setTokenAllowed(token, true));
   await gasUsedBy(registry.connect(supplier).setApprovalForAll(escrowAddress, true));
-  for (const account of [buyer, otherBuyer]) await gasUsedBy(usdc.mint(account.address, 10n ** 15n));
+  // Buyers let the escrow give disputed cards back for them (returnCards).
+  for (const account of [buyer, otherBuyer]) {
+    await gasUsedBy(usdc.mint(account.address, 10n ** 15n));
+    await gasUsedBy(registry.connect(account).setApprovalForAll(escrowAddress, true));
+  }
 
   const batchId = ctx.batchIdOf(300);
   await ctx.issue(batchId, placeholderParams(batchId, BATCH_SIZE, false));
@@ -72,6 +78,8 @@ export async function measureSettlement(ctx: BenchContext): Promise<GasRow[]> {
     unitPrice: UNIT_PRICE,
     fulfilDeadline: (await now()) + FULFIL_PERIOD,
     challengeWindow: CHALLENGE_WINDOW,
+    minValidity: 0,
+    acceptActivated: false,
     policyId,
     buyerRef: ethers.id(`cardproof-bench/po/${salt}`),
     salt: ethers.zeroPadValue(ethers.toBeHex(++salt), 32),
@@ -160,13 +168,25 @@ export async function measureSettlement(ctx: BenchContext): Promise<GasRow[]> {
   await travel(CHALLENGE_WINDOW);
   const releaseUsed = await gasUsedBy(escrow.connect(otherBuyer).release(second.order));
 
-  row(`fulfill/${LOT_SIZES[0]}`, "fulfill", "front of the supplier's stock, checked unredeemed", fulfilOne, {
-    size: LOT_SIZES[0],
-  });
-  row(`fulfill/${LOT_SIZES[1]}`, "fulfill", "front of the supplier's stock, checked unredeemed", fulfilMany, {
-    size: LOT_SIZES[1],
-    note: `${(fulfilMany / fulfilOne).toFixed(3)}x the 1-card lot`,
-  });
+  row(
+    `fulfill/${LOT_SIZES[0]}`,
+    "fulfill",
+    "front of the supplier's stock, checked unredeemed and inactive",
+    fulfilOne,
+    {
+      size: LOT_SIZES[0],
+    },
+  );
+  row(
+    `fulfill/${LOT_SIZES[1]}`,
+    "fulfill",
+    "front of the supplier's stock, checked unredeemed and inactive",
+    fulfilMany,
+    {
+      size: LOT_SIZES[1],
+      note: `${(fulfilMany / fulfilOne).toFixed(3)}x the 1-card lot`,
+    },
+  );
   row("release/new-credit", "release", "after the window, supplier's first credit (new slot)", releaseNew);
   row("release/used-credit", "release", "after the window, supplier already credited", releaseUsed);
 
@@ -197,6 +217,41 @@ export async function measureSettlement(ctx: BenchContext): Promise<GasRow[]> {
     "resolve",
     "50% to the buyer (first credit), 50% to the supplier",
     await gasUsedBy(escrow.connect(arbiter).resolve(disputed.order, 5_000)),
+  );
+
+  // Dispute of a 10-card lot: the buyer returns all of it, then the arbiter refunds it in full.
+  const returned = await openApproved(buyer, 10);
+  const returnedStart = stockStart;
+  await fulfil(returned.order);
+  await gasUsedBy(escrow.connect(buyer).dispute(returned.order, ethers.id("wrong cards")));
+  row(
+    "returnCards/10",
+    "returnCards",
+    "disputed 10-card lot back to the supplier through the registry, checked unredeemed",
+    await gasUsedBy(
+      escrow
+        .connect(buyer)
+        .returnCards(returned.order, returnedStart, returnedStart + 10, await lotHint(returnedStart)),
+    ),
+    { size: 10 },
+  );
+  row(
+    "resolve/returned",
+    "resolve",
+    "100% to the buyer for 10 returned cards (buyer already credited)",
+    await gasUsedBy(escrow.connect(arbiter).resolve(returned.order, 10_000)),
+  );
+
+  // A dispute nobody rules on ends by the policy's rule after its deadline.
+  const timedOut = await openApproved(buyer, 1);
+  await fulfil(timedOut.order);
+  await gasUsedBy(escrow.connect(buyer).dispute(timedOut.order, ethers.id("no answer")));
+  await travel(DISPUTE_TIMEOUT);
+  row(
+    "resolveExpiredDispute",
+    "resolveExpiredDispute",
+    "by a third party after the dispute deadline, nothing returned: all to the supplier",
+    await gasUsedBy(escrow.connect(otherBuyer).resolveExpiredDispute(timedOut.order)),
   );
 
   // Refund of an order nobody fulfilled.

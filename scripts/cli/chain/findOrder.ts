@@ -28,6 +28,14 @@ export type FoundOrder = {
   status: OrderStatusName;
   /** End of the challenge window once fulfilled (Unix seconds), else 0. */
   releaseAt: number;
+  /** Once disputed: until when the arbiter may rule (Unix seconds), else 0. */
+  disputeDeadline: number;
+  /** Once fulfilled: the first delivered serial. */
+  lotStart: number;
+  /** Once disputed: the lowest serial the buyer may still return. */
+  returnFrom: number;
+  /** Delivered cards the buyer gave back. */
+  returned: number;
   /** Block whose `OrderOpened` log holds the terms. */
   openedAt: bigint;
 };
@@ -83,6 +91,10 @@ export async function findOrder(ctx: CliContext, deployment: Deployment, orderId
     amount: log.args.amount,
     status: ORDER_STATUS_NAMES[state.status] ?? "None",
     releaseAt: state.releaseAt,
+    disputeDeadline: state.disputeDeadline,
+    lotStart: state.lotStart,
+    returnFrom: state.returnFrom,
+    returned: state.returned,
     openedAt: state.openedAt,
   };
 }

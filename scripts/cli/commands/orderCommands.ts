@@ -3,6 +3,7 @@ import { orderDisputeCommand } from "./orderDispute.js";
 import { orderFulfillCommand } from "./orderFulfill.js";
 import { orderOpenCommand } from "./orderOpen.js";
 import { orderResolveCommand } from "./orderResolve.js";
+import { orderReturnCommand } from "./orderReturn.js";
 import { ORDER_SETTLE_COMMANDS } from "./orderSettle.js";
 import { orderShowCommand } from "./orderShow.js";
 import { orderWithdrawCommand } from "./orderWithdraw.js";
@@ -15,6 +16,7 @@ export const ORDER_COMMANDS: readonly CliCommand[] = [
   orderFulfillCommand,
   ...ORDER_SETTLE_COMMANDS,
   orderDisputeCommand,
+  orderReturnCommand,
   orderResolveCommand,
   orderWithdrawCommand,
   orderShowCommand,

@@ -42,6 +42,10 @@ export const orderOpenCommand: CliCommand = {
   --deadline <when>           last moment the supplier may deliver: +7d, +12h, 2027-12-31 or an
                               ISO date-time (default +7d, by the chain's clock)
   --challenge-window <time>   how long after delivery you may dispute, 1h to 30d (default 24h)
+  --min-validity <time>       how long the cards must stay valid after delivery, e.g. 30d: the
+                              supplier cannot deliver a batch expiring sooner (default 0: no requirement)
+  --accept-activated          accept cards already activated at a point of sale (default: the
+                              supplier may deliver inactive cards only)
   --ref <text>                your own reference (purchase order number), up to 32 bytes
   --salt <hex>                32 bytes that make the order id unique (default: random)
   --no-approve                do not approve the escrow to take the amount (you approved it already)
@@ -56,6 +60,8 @@ Checks your balance first, approves the escrow for exactly the order's amount (u
     token: { type: "string" },
     deadline: { type: "string" },
     "challenge-window": { type: "string" },
+    "min-validity": { type: "string" },
+    "accept-activated": { type: "boolean" },
     ref: { type: "string" },
     salt: { type: "string" },
     "no-approve": { type: "boolean" },
@@ -73,6 +79,11 @@ Checks your balance first, approves the escrow for exactly the order's amount (u
       min: MIN_WINDOW,
       max: MAX_WINDOW,
     });
+    const minValidity = parseDuration("--min-validity", optionalString(values, "min-validity") ?? "0", {
+      min: 0,
+      max: 2 ** 32 - 1,
+    });
+    const acceptActivated = values["accept-activated"] === true;
     const buyerRef = parseReference(optionalString(values, "ref"));
     const saltText = optionalString(values, "salt");
     const salt = saltText === undefined ? randomSalt() : parseBytes32("--salt", saltText);
@@ -173,6 +184,8 @@ Checks your balance first, approves the escrow for exactly the order's amount (u
       unitPrice,
       fulfilDeadline,
       challengeWindow,
+      minValidity,
+      acceptActivated,
       policyId,
       buyerRef,
       salt,
@@ -202,6 +215,8 @@ Checks your balance first, approves the escrow for exactly the order's amount (u
         `  opened: ${quantity} cards of batch ${batchId} from ${supplier} at ${formatTokenAmount(unitPrice, token)}, ` +
           `${formatTokenAmount(amount, token)} held in escrow`,
         `  delivery by ${formatTime(fulfilDeadline)}; ${formatWindow(challengeWindow)} to check the delivery`,
+        `  ${acceptActivated ? "activated cards accepted" : "inactive cards only"}` +
+          (minValidity === 0 ? "" : `; cards valid at least ${formatWindow(minValidity)} after delivery`),
         `  the supplier delivers with \`cardproof order fulfill ${orderId} --start <serial>\``,
       ],
     );

@@ -8,7 +8,7 @@ import { expectOrderStatus } from "./orderExpectStatus.js";
 import { readOrderOutcome } from "./orderOutcome.js";
 
 /** The escrow functions that take nothing but the order's terms. */
-type SettleFunction = "confirm" | "release" | "reject" | "cancel" | "refundExpired";
+type SettleFunction = "confirm" | "release" | "reject" | "cancel" | "refundExpired" | "resolveExpiredDispute";
 
 type SettleSpec = {
   word: string;
@@ -69,9 +69,20 @@ const SETTLE_SPECS: readonly SettleSpec[] = [
     rule: "Anyone, after the delivery deadline of an order still open; the buyer is credited.",
     action: "refund order",
   },
+  {
+    word: "end-dispute",
+    from: ["Disputed"],
+    done: "ended by the policy's rule",
+    functionName: "resolveExpiredDispute",
+    summary: "settle a dispute the arbiter did not rule on by its deadline, by the policy's rule (anyone)",
+    rule:
+      "Anyone, once the dispute deadline passed. The policy's timeout rule splits the amount; the buyer\n" +
+      "is refunded at most the price of the cards it returned (`cardproof order return`).",
+    action: "end the dispute of order",
+  },
 ];
 
-/** `cardproof order confirm|release|reject|cancel|refund <order-id>`. */
+/** `cardproof order confirm|release|reject|cancel|refund|end-dispute <order-id>`. */
 export const ORDER_SETTLE_COMMANDS: readonly CliCommand[] = SETTLE_SPECS.map((spec): CliCommand => ({
   path: ["order", spec.word],
   summary: spec.summary,

@@ -82,9 +82,17 @@ Reads the order's state from the escrow and its terms from the chain's log of it
         symbol: token.symbol,
         decimals: token.decimals,
         releaseAt: found.releaseAt === 0 ? null : found.releaseAt,
+        disputeDeadline: found.disputeDeadline === 0 ? null : found.disputeDeadline,
+        returned: found.returned,
         openedAt: found.openedAt,
         lot: lot === undefined ? null : { ...lot, serials: describeLot(lot.start, lot.end) },
-        policy: { arbiter: policy.arbiter, feeBps: policy.feeBps, fundShareBps: policy.fundShareBps },
+        policy: {
+          arbiter: policy.arbiter,
+          feeBps: policy.feeBps,
+          fundShareBps: policy.fundShareBps,
+          disputeTimeout: policy.disputeTimeout,
+          timeoutBuyerShareBps: policy.timeoutBuyerShareBps,
+        },
         credits: { buyer: credits[0], supplier: credits[1] },
         chainTime: now,
         next: nextOrderStep(found, now),
@@ -95,8 +103,15 @@ Reads the order's state from the escrow and its terms from the chain's log of it
         `  buyer ${order.buyer}${buyerRef === undefined ? "" : ` (ref "${buyerRef}")`}`,
         `  supplier ${order.supplier}`,
         `  delivery by ${formatTime(order.fulfilDeadline)}; challenge window ${formatWindow(order.challengeWindow)}`,
+        `  ${order.acceptActivated ? "activated cards accepted" : "inactive cards only"}` +
+          (order.minValidity === 0 ? "" : `; valid at least ${formatWindow(order.minValidity)} after delivery`),
         ...(lot === undefined ? [] : [`  delivered cards ${describeLot(lot.start, lot.end)}`]),
         ...(found.releaseAt === 0 ? [] : [`  payment releasable from ${formatTime(found.releaseAt)}`]),
+        ...(found.disputeDeadline === 0
+          ? []
+          : [
+              `  disputed: the arbiter rules until ${formatTime(found.disputeDeadline)}; ${found.returned} of ${order.quantity} cards returned`,
+            ]),
         `  policy #${order.policyId}: arbiter ${policy.arbiter}, fee ${policy.feeBps} bps`,
         `  escrow credit: buyer ${amount(credits[0]!)}, supplier ${amount(credits[1]!)}`,
         `  next: ${nextOrderStep(found, now)}`,

@@ -14,14 +14,18 @@ import { sendContractTransaction } from "../sendContractTransaction.js";
 export const orderWithdrawCommand: CliCommand = {
   path: ["order", "withdraw"],
   summary: "pay out your credit in the escrow (supplier payments, refunds) to your wallet",
-  usage: `Usage: cardproof order withdraw [--token <address>]
+  usage: `Usage: cardproof order withdraw [--token <address>] [--to <address>]
 
   --token <address>   the stablecoin (default: the deployment's test stablecoin)
+  --to <address>      pay your credit to this address instead of yours (for example when the
+                      token blocklists your account)
 
 Settled orders credit their payees in the escrow; this transfers your whole credit to you.`,
-  options: { token: { type: "string" } },
+  options: { token: { type: "string" }, to: { type: "string" } },
   async run({ values, output, context }) {
     const tokenText = optionalString(values, "token");
+    const toText = optionalString(values, "to");
+    const to = toText === undefined ? undefined : parseAddress("--to", toText);
     const ctx = await context();
     const deployment = await ctx.deployment();
     const token = await readToken(
@@ -42,13 +46,24 @@ Settled orders credit their payees in the escrow; this transfers your whole cred
         hint: "credits come from settled orders (confirmed, released, resolved, refunded); `cardproof order show <order-id>` shows an order",
       });
     }
-    const receipt = await sendContractTransaction(ctx, {
-      address: deployment.escrow,
-      abi: escrowCallAbi,
-      functionName: "withdraw",
-      args: [token.address],
-      action: `withdraw ${formatTokenAmount(credit, token)} from the escrow`,
-    });
+    const action = `withdraw ${formatTokenAmount(credit, token)} from the escrow`;
+    const receipt =
+      to === undefined
+        ? await sendContractTransaction(ctx, {
+            address: deployment.escrow,
+            abi: escrowCallAbi,
+            functionName: "withdraw",
+            args: [token.address],
+            action,
+          })
+        : await sendContractTransaction(ctx, {
+            address: deployment.escrow,
+            abi: escrowCallAbi,
+            functionName: "withdrawTo",
+            args: [token.address, to],
+            action: `${action} to ${to}`,
+          });
+    const payee = to ?? account;
     // The credit can only have grown since it was read: the event says what was paid.
     const paid =
       parseEventLogs({ abi: settlementEscrowAbi, eventName: "Withdrawn", logs: receipt.logs }).find(
@@ -57,6 +72,7 @@ Settled orders credit their payees in the escrow; this transfers your whole cred
     output.result(
       {
         account,
+        to: payee,
         token: token.address,
         symbol: token.symbol,
         amount: paid,
@@ -65,7 +81,7 @@ Settled orders credit their payees in the escrow; this transfers your whole cred
         blockNumber: receipt.blockNumber,
       },
       [
-        `withdrew ${formatTokenAmount(paid, token)} from the escrow to ${account}`,
+        `withdrew ${formatTokenAmount(paid, token)} from the escrow to ${payee}`,
         `  transaction ${receipt.transactionHash}`,
       ],
     );

@@ -102,6 +102,15 @@ describe("cardproof order and token", function () {
 
     const disputed = await ok(2, ["order", "dispute", orderId, "--reason", "cards 120-129 were already used"]);
     expect(disputed).to.deep.include({ status: "Disputed" });
+    // A refund needs the cards back: the buyer returns 20 of them (10 tUSD worth) through the escrow.
+    const returned = await chain.cardproof(["order", "return", orderId, "--start", "130"], as(2));
+    expect(returned.code, returned.stderr).to.equal(0);
+    expect(returned.stderr).to.contain(`approving the escrow as your operator for batch ${id}`);
+    expect(returned.stdout).to.contain(`returned cards 130-149 of batch ${id} to ${supplier}`);
+    expect(await ok(0, ["status", `${id}/130`])).to.deep.include({ holder: supplier });
+    const twice = await chain.cardproof(["order", "return", orderId, "--start", "120", "--end", "130"], as(2));
+    expect(twice.code).to.equal(2);
+    expect(twice.stderr).to.contain("are not a part of the delivered lot still to return, [150, 150)");
     const notArbiter = await chain.cardproof(["order", "resolve", orderId, "--buyer-share-bps", "2500"], as(2));
     expect(notArbiter.code).to.equal(1);
     expect(notArbiter.stderr).to.contain(`is not the arbiter of order ${orderId}`);
@@ -112,7 +121,34 @@ describe("cardproof order and token", function () {
     });
     expect(await ok(0, ["order", "show", orderId])).to.deep.include({
       status: "Resolved",
+      returned: 20,
       credits: { buyer: "6250000", supplier: "18562500" },
+    });
+  });
+
+  it("ends a dispute nobody rules on by the policy's rule, refunding only the cards that came back", async function () {
+    const { orderId } = await open(["--quantity", "10", "--unit-price", "1", "--min-validity", "30d"]);
+    expect(await ok(0, ["order", "show", orderId])).to.deep.include({ minValidity: 2_592_000, acceptActivated: false });
+    expect((await chain.cardproof(["order", "fulfill", orderId, "--start", "200"], as(1))).code).to.equal(0);
+    await ok(2, ["order", "dispute", orderId, "--reason", "half of them do not work"]);
+    expect(await ok(2, ["order", "return", orderId, "--start", "200", "--end", "204"])).to.deep.include({
+      returned: 4,
+    });
+    const early = await chain.cardproof(["order", "end-dispute", orderId], as(3));
+    expect(early.code).to.equal(1);
+    expect(early.stderr).to.contain(`the arbiter may still rule on order ${orderId} until`);
+
+    await chain.provider.request({ method: "evm_increaseTime", params: [14 * 86_400] });
+    await chain.provider.request({ method: "evm_mine", params: [] });
+    const shown = await chain.cardproof(["order", "show", orderId]);
+    expect(shown.stdout).to.contain(
+      `anyone ends it by the policy's rule with \`cardproof order end-dispute ${orderId}\``,
+    );
+    // Policy 1's rule refunds the buyer in full, capped by the 4 cards it returned.
+    expect(await ok(3, ["order", "end-dispute", orderId])).to.deep.include({
+      status: "Resolved",
+      buyerAmount: "4000000",
+      supplierAmount: "5940000", // 6 tUSD less the 1% fee
     });
   });
 
@@ -142,8 +178,11 @@ describe("cardproof order and token", function () {
 
     expect(await ok(3, ["order", "refund", orderId])).to.deep.include({ status: "Refunded", buyerAmount: amount });
     const credit = (await ok<{ escrowCredit: string }>(0, ["token", "balance", buyer])).escrowCredit;
-    expect(BigInt(credit)).to.equal(BigInt(amount) + 6_250_000n);
-    expect(await ok(2, ["order", "withdraw"])).to.deep.include({ amount: credit });
+    expect(BigInt(credit)).to.equal(BigInt(amount) + 6_250_000n + 4_000_000n);
+    // A payee can have its credit paid to another address (a token that blocklists it, say).
+    const other = getAddress(chain.accounts[3]!);
+    expect(await ok(2, ["order", "withdraw", "--to", other])).to.deep.include({ amount: credit, to: other });
+    expect(await ok(0, ["token", "balance", other])).to.deep.include({ balance: credit });
   });
 
   it("explains unknown and malformed order ids, and a deployment without a test stablecoin", async function () {

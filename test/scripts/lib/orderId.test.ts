@@ -38,6 +38,8 @@ describe("computeOrderId", function () {
       { ...order, unitPrice: order.unitPrice + 1n },
       { ...order, fulfilDeadline: order.fulfilDeadline + 1 },
       { ...order, challengeWindow: order.challengeWindow + 1 },
+      { ...order, minValidity: order.minValidity + 1 },
+      { ...order, acceptActivated: !order.acceptActivated },
       { ...order, policyId: order.policyId + 1 },
       { ...order, batchId: order.batchId + 1n },
       { ...order, salt: `0x${"11".repeat(32)}` },
