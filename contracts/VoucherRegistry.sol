@@ -515,34 +515,7 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable, EIP712 {
         if (end > core.count) revert VoucherRegistryLotOutOfRange(batchId, start, end, core.count);
         mapping(uint32 => Run) storage runs = _runs[batchId];
         uint32 oldStockStart = core.stockStart;
-        Piece memory pending;
-
-        // The run holding `start` (`runStart`, `run`), after the left neighbour or head piece.
-        uint32 runStart = start;
-        Run memory run;
-        if (start == 0) {
-            if (hint != 0) revert VoucherRegistryLotHintMismatch(batchId, start, hint, _runAt(batchId, core, hint).end);
-            run = _runAt(batchId, core, 0);
-        } else {
-            Run memory left = _runAt(batchId, core, hint);
-            if (hint >= start || left.end < start) {
-                revert VoucherRegistryLotHintMismatch(batchId, start, hint, left.end);
-            }
-            if (left.end == start) {
-                pending = Piece({start: hint, run: left, stored: hint != oldStockStart, dirty: false, open: true});
-                run = _runAt(batchId, core, start);
-            } else {
-                Run memory head = Run({
-                    holder: left.holder,
-                    end: start,
-                    flags: left.flags,
-                    revokeReason: left.revokeReason
-                });
-                pending = Piece({start: hint, run: head, stored: hint != oldStockStart, dirty: true, open: true});
-                runStart = hint;
-                run = left;
-            }
-        }
+        (Piece memory pending, uint32 runStart, Run memory run) = _openLot(batchId, core, start, hint);
 
         if (change.action == LotAction.Activate) {
             change.holder = run.holder;
@@ -569,21 +542,64 @@ contract VoucherRegistry is IVoucherRegistry, AccessControl, Pausable, EIP712 {
         } else if (end < core.count) {
             _push(runs, pending, end, _runAt(batchId, core, end), end != oldStockStart, false);
         }
+        _closeLot(batchId, core, runs, pending, oldStockStart);
+        return change.holder;
+    }
 
-        if (pending.run.end == core.count) {
-            Run memory last = pending.run;
-            if (last.holder == _issuerAccounts[core.issuerId] && last.flags == 0 && last.revokeReason == 0) {
-                if (pending.stored) delete runs[pending.start];
-                core.stockStart = pending.start;
-            } else {
-                _flush(runs, pending);
-                core.stockStart = core.count;
-            }
+    /// @dev Checks the lot hint and returns the region's first piece (the left neighbour, or the
+    /// head of the run split at `start`, or none when `start` is 0) and the run holding `start`.
+    function _openLot(
+        uint64 batchId,
+        BatchCore memory core,
+        uint32 start,
+        uint32 hint
+    ) private view returns (Piece memory pending, uint32 runStart, Run memory run) {
+        runStart = start;
+        if (start == 0) {
+            if (hint != 0) revert VoucherRegistryLotHintMismatch(batchId, start, hint, _runAt(batchId, core, hint).end);
+            return (pending, runStart, _runAt(batchId, core, 0));
+        }
+        Run memory left = _runAt(batchId, core, hint);
+        if (hint >= start || left.end < start) revert VoucherRegistryLotHintMismatch(batchId, start, hint, left.end);
+        bool stored = hint != core.stockStart;
+        if (left.end == start) {
+            pending = Piece({start: hint, run: left, stored: stored, dirty: false, open: true});
+            run = _runAt(batchId, core, start);
+        } else {
+            Run memory head = Run({
+                holder: left.holder,
+                end: start,
+                flags: left.flags,
+                revokeReason: left.revokeReason
+            });
+            pending = Piece({start: hint, run: head, stored: stored, dirty: true, open: true});
+            runStart = hint;
+            run = left;
+        }
+    }
+
+    /// @dev Writes the region's last piece; when it ends the batch with the issuer's untouched
+    /// properties it is the implicit stock instead (its slot cleared, `stockStart` moved to it).
+    function _closeLot(
+        uint64 batchId,
+        BatchCore memory core,
+        mapping(uint32 => Run) storage runs,
+        Piece memory pending,
+        uint32 oldStockStart
+    ) private {
+        Run memory last = pending.run;
+        if (last.end != core.count) {
+            _flush(runs, pending);
+            return;
+        }
+        if (last.holder == _issuerAccounts[core.issuerId] && last.flags == 0 && last.revokeReason == 0) {
+            if (pending.stored) delete runs[pending.start];
+            core.stockStart = pending.start;
         } else {
             _flush(runs, pending);
+            core.stockStart = core.count;
         }
         if (core.stockStart != oldStockStart) _batches[batchId].core.stockStart = core.stockStart;
-        return change.holder;
     }
 
     /// @dev The properties `change` gives the piece of the run `[runStart, run.end)` that ends at
