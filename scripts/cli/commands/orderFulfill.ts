@@ -1,4 +1,4 @@
-import { voucherRegistryAbi } from "../../lib/voucherRegistryAbi.js";
+import { approveEscrowOperator } from "../chain/approveEscrowOperator.js";
 import { escrowCallAbi } from "../chain/escrowCallAbi.js";
 import { findOrder } from "../chain/findOrder.js";
 import { readChain } from "../chain/readChain.js";
@@ -61,24 +61,13 @@ transaction per batch).`,
       );
     }
 
-    const approved = await readChain(ctx, "read the escrow's approval", () =>
-      ctx.client.readContract({
-        address: registry,
-        abi: voucherRegistryAbi,
-        functionName: "isApprovedOperator",
-        args: [supplier, order.batchId, escrow],
-      }),
-    );
-    if (!approved) {
-      output.info(`approving the escrow as your operator for batch ${order.batchId}, so it can deliver the lot`);
-      await sendContractTransaction(ctx, {
-        address: registry,
-        abi: voucherRegistryAbi,
-        functionName: "setApprovalForBatch",
-        args: [order.batchId, escrow, true],
-        action: `approve the escrow as operator for batch ${order.batchId}`,
-      });
-    }
+    const approvedNow = await approveEscrowOperator(ctx, output, {
+      registry,
+      escrow,
+      holder: supplier,
+      batchId: order.batchId,
+      purpose: "deliver the lot",
+    });
     const receipt = await sendContractTransaction(ctx, {
       address: escrow,
       abi: escrowCallAbi,
@@ -98,7 +87,7 @@ transaction per batch).`,
         end: lot.end,
         buyer: order.buyer,
         releaseAt: state.releaseAt,
-        escrowApproved: !approved,
+        escrowApproved: approvedNow,
         transaction: receipt.transactionHash,
         blockNumber: receipt.blockNumber,
       },

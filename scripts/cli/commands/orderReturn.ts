@@ -1,4 +1,4 @@
-import { voucherRegistryAbi } from "../../lib/voucherRegistryAbi.js";
+import { approveEscrowOperator } from "../chain/approveEscrowOperator.js";
 import { escrowCallAbi } from "../chain/escrowCallAbi.js";
 import { findOrder } from "../chain/findOrder.js";
 import { readChain } from "../chain/readChain.js";
@@ -58,24 +58,13 @@ CLI approves it first if not). Cards you skip (redeemed or passed on) cannot be 
         hint: "return only cards you still hold: pick another --start/--end",
       });
     }
-    const approved = await readChain(ctx, "read the escrow's approval", () =>
-      ctx.client.readContract({
-        address: registry,
-        abi: voucherRegistryAbi,
-        functionName: "isApprovedOperator",
-        args: [buyer, order.batchId, escrow],
-      }),
-    );
-    if (!approved) {
-      output.info(`approving the escrow as your operator for batch ${order.batchId}, so it can return the cards`);
-      await sendContractTransaction(ctx, {
-        address: registry,
-        abi: voucherRegistryAbi,
-        functionName: "setApprovalForBatch",
-        args: [order.batchId, escrow, true],
-        action: `approve the escrow as operator for batch ${order.batchId}`,
-      });
-    }
+    const approvedNow = await approveEscrowOperator(ctx, output, {
+      registry,
+      escrow,
+      holder: buyer,
+      batchId: order.batchId,
+      purpose: "return the cards",
+    });
     const receipt = await sendContractTransaction(ctx, {
       address: escrow,
       abi: escrowCallAbi,
@@ -96,7 +85,7 @@ CLI approves it first if not). Cards you skip (redeemed or passed on) cannot be 
         supplier: order.supplier,
         returned: state.returned,
         disputeDeadline: state.disputeDeadline,
-        escrowApproved: !approved,
+        escrowApproved: approvedNow,
         transaction: receipt.transactionHash,
         blockNumber: receipt.blockNumber,
       },
