@@ -80,22 +80,7 @@ export async function readRunOf(
       args: [batchId, serial],
     }),
   );
-  const run = await readChain(ctx, `read the custody run of card ${serial} of batch ${batchId}`, () =>
-    ctx.client.readContract({
-      address: registry,
-      abi: voucherRegistryAbi,
-      functionName: "runAt",
-      args: [batchId, start],
-    }),
-  );
-  return {
-    start,
-    end: run.end,
-    holder: run.holder,
-    activated: (run.flags & RUN_ACTIVATED) !== 0,
-    revoked: (run.flags & RUN_REVOKED) !== 0,
-    revokeReason: run.revokeReason,
-  };
+  return readRunAt(ctx, registry, batchId, start);
 }
 
 /**
