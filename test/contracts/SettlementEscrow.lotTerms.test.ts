@@ -1,3 +1,4 @@
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
 import { network } from "hardhat";
 
@@ -108,6 +109,28 @@ describe("SettlementEscrow: what an order buys", function () {
       const forever = await openOrder(f, { minValidity: 2 ** 32 - 1 });
       await f.escrow.connect(f.supplier).fulfill(forever.order, 0, 0);
       expect((await f.escrow.orderStateOf(forever.orderId)).status).to.equal(OrderStatus.Fulfilled);
+    });
+  });
+
+  describe("lots bought in parts (registry v2 merges runs)", function () {
+    it("fulfils a 100-card order from a distributor that bought the cards in two orders of 50", async function () {
+      const f = await networkHelpers.loadFixture(escrowFixture);
+      // The distributor (the fixture's buyer) buys [0, 50) and then [50, 100) from the supplier.
+      for (const start of [0, 50]) {
+        const { order } = await openOrder(f, { quantity: 50 });
+        await f.escrow.connect(f.supplier).fulfill(order, start, await f.lotHint(start));
+        await f.escrow.connect(f.buyer).confirm(order);
+      }
+      const run = await f.registry.runAt(f.batch.batchId, 0);
+      expect([run.holder, run.end]).to.deep.equal([f.buyer.address, 100n]);
+
+      // ...and sells all 100 to a retailer in one order: one lot, one delivery (v1: two runs, refused).
+      const resale = await f.orderFor({ buyer: f.otherBuyer.address, supplier: f.buyer.address, quantity: 100 });
+      await f.escrow.connect(f.otherBuyer).open(resale);
+      await expect(f.escrow.connect(f.buyer).fulfill(resale, 0, 0))
+        .to.emit(f.registry, "LotTransferred")
+        .withArgs(f.batch.batchId, f.buyer.address, f.otherBuyer.address, 0, 100, f.escrowAddress, anyValue, anyValue);
+      expect((await f.escrow.orderStateOf(await f.orderIdOf(resale))).status).to.equal(OrderStatus.Fulfilled);
     });
   });
 });
