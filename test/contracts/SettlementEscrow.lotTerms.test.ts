@@ -48,6 +48,15 @@ describe("SettlementEscrow: what an order buys", function () {
       expect((await f.escrow.orderStateOf(orderId)).status).to.equal(OrderStatus.Fulfilled);
     });
 
+    it("refuses a lot that starts exactly on an activated run", async function () {
+      const f = await networkHelpers.loadFixture(escrowFixture);
+      const { order, orderId } = await openOrder(f);
+      await f.activateCards(10, 20);
+      await expect(f.escrow.connect(f.supplier).fulfill(order, 10, await f.lotHint(10)))
+        .to.be.revertedWithCustomError(f.escrow, "SettlementEscrowLotHasActivatedCard")
+        .withArgs(orderId, 10);
+    });
+
     it("finds an activated card in the last run of a lot spanning several runs", async function () {
       const f = await networkHelpers.loadFixture(escrowFixture);
       const { order, orderId } = await openOrder(f);
