@@ -364,6 +364,7 @@ export function registerV1Routes(app: Express, ctx: V1Context) {
         seq: event.seq,
         event: event.eventName,
         blockNumber: event.blockNumber,
+        blockHash: event.blockHash,
         logIndex: event.logIndex,
         txHash: event.txHash,
         timestamp: event.blockTimestamp,

@@ -39,6 +39,7 @@ export type RunView = {
 /** One link of a batch's chain that touches a card (or the whole batch). */
 export type CardEventView = {
   blockNumber: number;
+  blockHash: Hex;
   logIndex: number;
   txHash: Hex;
   blockTimestamp: number | null;
@@ -168,12 +169,16 @@ export function createStoreReader(db: Database) {
     // it through the partial index of multi-card events (schema v4), whose size is the number of
     // lot operations rather than of redemptions. The half-open range [start, end) holds the card.
     cardHistory: db.prepare(
-      `SELECT * FROM batch_events
-         WHERE batch_id = @batchId AND start_serial = @serial AND end_serial = @serial + 1
+      // The block hash comes from raw_logs (one primary-key lookup per event), so a verifier can
+      // fetch exactly that block's logs from its own node.
+      `SELECT e.*, l.block_hash FROM batch_events e
+         JOIN raw_logs l ON l.block_number = e.block_number AND l.log_index = e.log_index
+         WHERE e.batch_id = @batchId AND e.start_serial = @serial AND e.end_serial = @serial + 1
        UNION ALL
-       SELECT * FROM batch_events
-         WHERE batch_id = @batchId AND end_serial - start_serial > 1
-           AND start_serial <= @serial AND end_serial > @serial
+       SELECT e.*, l.block_hash FROM batch_events e
+         JOIN raw_logs l ON l.block_number = e.block_number AND l.log_index = e.log_index
+         WHERE e.batch_id = @batchId AND e.end_serial - e.start_serial > 1
+           AND e.start_serial <= @serial AND e.end_serial > @serial
        ORDER BY block_number, log_index`,
     ),
     redemption: db.prepare("SELECT * FROM redemptions WHERE batch_id = ? AND serial = ? ORDER BY block_number LIMIT 1"),
@@ -322,6 +327,7 @@ export function createStoreReader(db: Database) {
     getCardHistory(batchId: bigint | string, serial: number): CardEventView[] {
       return (q.cardHistory.all({ batchId: id(batchId), serial }) as Raw[]).map((row) => ({
         blockNumber: row.block_number as number,
+        blockHash: row.block_hash as Hex,
         logIndex: row.log_index as number,
         txHash: row.tx_hash as Hex,
         blockTimestamp: row.block_timestamp as number | null,

@@ -118,6 +118,16 @@ describe("API: cards", function () {
     expect(redemption.cardKey).to.equal(fx.f.batch.cardKeys[1]!.toLowerCase());
   });
 
+  it("names each timeline event's block by the hash the chain gives that block", async function () {
+    const { body } = await request(url, `/v1/batches/${fx.f.batch.batchId}/cards/1/timeline`);
+    const events = body.data.events as { blockNumber: number; blockHash: string }[];
+    expect(events).to.have.length.above(0);
+    for (const event of events) {
+      const block = await ethers.provider.getBlock(event.blockNumber);
+      expect(event.blockHash).to.equal(block!.hash);
+    }
+  });
+
   it("serves proofs whose leaf, root and hint the chain confirms", async function () {
     const { registry } = fx.f;
     const root = (await registry.batchOf(traded.batchId)).merkleRoot as Hex;
