@@ -30,48 +30,52 @@ describe("verifier-web checkProof", function () {
     hint: 0,
   });
 
-  it("verifies an indexer's proof against the on-chain root, with the leaf rebuilt in the page", function () {
+  it("verifies a source's proof against the on-chain root, with the leaf rebuilt in the page", function () {
     for (const serial of [0, 4, 8]) {
       expect(checkProof(payloadOf(serial), config, proofOf(serial), batch.root)).to.deep.equal({
-        state: "verified",
+        kind: "verified",
         cardKey: batch.cardKeys[serial]!.toLowerCase(),
         depth: proofOf(serial).proof.length,
       });
     }
   });
 
-  it("fails a card whose printed card key is not the one the supplier committed", function () {
+  it("proves another card when the proof reaches the root but the QR's card key is not the committed one", function () {
     const forged = payloadOf(4, `0x${"ab".repeat(20)}`);
     expect(checkProof(forged, config, proofOf(4), batch.root)).to.deep.equal({
-      state: "failed",
-      reason: "cardKeyMismatch",
+      kind: "otherCard",
+      cardKey: batch.cardKeys[4]!.toLowerCase(),
     });
   });
 
-  it("fails a proof that does not reach the on-chain root, whatever root the indexer claims", function () {
+  it("calls a proof invalid when it does not reach the on-chain root, whatever root the source claims", function () {
     const otherRoot = keccak256(stringToHex("another batch"));
-    expect(checkProof(payloadOf(4), config, proofOf(4), otherRoot).state).to.equal("failed");
+    expect(checkProof(payloadOf(4), config, proofOf(4), otherRoot).kind).to.equal("invalid");
     // Another serial's proof, a tampered sibling, another registry: the rebuilt leaf does not fit.
     expect(checkProof(payloadOf(4), config, { ...proofOf(5), cardKey: batch.cardKeys[4]! }, batch.root)).to.deep.equal({
-      state: "failed",
-      reason: "proofInvalid",
+      kind: "invalid",
     });
     const tampered = proofOf(4);
     tampered.proof[0] = keccak256(tampered.proof[0]!);
-    expect(checkProof(payloadOf(4), config, tampered, batch.root).state).to.equal("failed");
+    expect(checkProof(payloadOf(4), config, tampered, batch.root).kind).to.equal("invalid");
     const elsewhere = { ...config, address: `0x5fbdb2315678afec${"00".repeat(12)}` as Address };
-    expect(checkProof(payloadOf(4), elsewhere, proofOf(4), batch.root).state).to.equal("failed");
+    expect(checkProof(payloadOf(4), elsewhere, proofOf(4), batch.root).kind).to.equal("invalid");
+    // A source cannot make a forged QR look like another card: a wrong key with a real proof is invalid.
+    const forged = payloadOf(4, `0x${"ab".repeat(20)}`);
+    expect(checkProof(forged, config, { ...proofOf(4), cardKey: `0x${"ab".repeat(20)}` }, batch.root).kind).to.equal(
+      "invalid",
+    );
   });
 
-  it("fails malformed proofs instead of throwing", function () {
+  it("calls malformed proofs invalid instead of throwing", function () {
     const bad = { ...proofOf(1), proof: ["0x1234"] as `0x${string}`[] };
-    expect(checkProof(payloadOf(1), config, bad, batch.root)).to.deep.equal({
-      state: "failed",
-      reason: "proofInvalid",
-    });
+    expect(checkProof(payloadOf(1), config, bad, batch.root)).to.deep.equal({ kind: "invalid" });
     const noKey = { ...proofOf(1), cardKey: "nope" as Address };
-    expect(checkProof(payloadOf(1), config, noKey, batch.root).state).to.equal("failed");
+    expect(checkProof(payloadOf(1), config, noKey, batch.root).kind).to.equal("invalid");
     const codeHashShaped = { ...proofOf(1), cardKey: keccak256(stringToHex("v1")) as Address };
-    expect(checkProof(payloadOf(1), config, codeHashShaped, batch.root).state).to.equal("failed");
+    expect(checkProof(payloadOf(1), config, codeHashShaped, batch.root).kind).to.equal("invalid");
+    expect(checkProof(payloadOf(1), config, { cardKey: batch.cardKeys[1], proof: "0x" }, batch.root).kind).to.equal(
+      "invalid",
+    );
   });
 });

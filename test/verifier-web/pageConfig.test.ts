@@ -4,6 +4,7 @@ import type { Address } from "viem";
 import { decodeCardPayload, encodeCardPayload } from "../../scripts/lib/cardPayload.js";
 import { voucherRegistryAbi } from "../../scripts/lib/voucherRegistryAbi.js";
 import { registryViewsAbi } from "../../verifier-web/src/chain/registryViews.js";
+import { registryEventsAbi } from "../../verifier-web/src/history/registryEventsAbi.js";
 import { findRegistry, PageConfigError, parsePageConfig } from "../../verifier-web/src/pageConfig.js";
 
 const REGISTRY: Address = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
@@ -70,6 +71,13 @@ describe("verifier-web page configuration and registry views", function () {
   it("ships the registry's view functions exactly as the contract's ABI has them", function () {
     for (const entry of registryViewsAbi) {
       const original = voucherRegistryAbi.find((item) => item.type === "function" && item.name === entry.name);
+      expect(entry, entry.name).to.deep.equal(original);
+    }
+  });
+
+  it("ships the registry's hash-chain events exactly as the contract's ABI has them", function () {
+    for (const entry of registryEventsAbi) {
+      const original = voucherRegistryAbi.find((item) => item.type === "event" && item.name === entry.name);
       expect(entry, entry.name).to.deep.equal(original);
     }
   });

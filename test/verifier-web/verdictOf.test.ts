@@ -11,11 +11,12 @@ const chain = (status: ChainStatus, issued = true): ChainCard => ({
   holder: "0x0000000000000000000000000000000000000001",
   runStart: 0,
 });
-const verified: ProofCheck = { state: "verified", cardKey: `0x${"11".repeat(20)}`, depth: 3 };
-const unchecked: ProofCheck = { state: "notChecked", reason: "indexerDown" };
+const verified: ProofCheck = { state: "verified", cardKey: `0x${"11".repeat(20)}`, depth: 3, source: "indexer" };
+const unchecked: ProofCheck = { state: "notChecked", reason: "sourcesDown", badSources: [] };
+const lied: ProofCheck = { state: "notChecked", reason: "badProof", badSources: ["indexer"] };
 
 describe("verifier-web verdictOf", function () {
-  it("maps each on-chain status to its verdict, whether or not the proof could be checked", function () {
+  it("maps each on-chain status to its verdict when the proof was verified in the page", function () {
     const cases: [ChainStatus, string][] = [
       ["Active", "genuine"],
       ["Inactive", "notActivated"],
@@ -23,13 +24,25 @@ describe("verifier-web verdictOf", function () {
       ["Revoked", "revoked"],
       ["Expired", "expired"],
     ];
-    for (const [status, verdict] of cases) {
+    for (const [status, verdict] of cases)
       expect(verdictOf(chain(status), verified), status).to.deep.equal({ verdict });
+  });
+
+  it("never says genuine without a verified proof, but still says what the chain alone proves", function () {
+    const cases: [ChainStatus, string][] = [
+      ["Active", "unproven"],
+      ["Inactive", "unproven"],
+      ["Redeemed", "redeemed"],
+      ["Revoked", "revoked"],
+      ["Expired", "expired"],
+    ];
+    for (const [status, verdict] of cases) {
       expect(verdictOf(chain(status), unchecked), status).to.deep.equal({ verdict });
+      expect(verdictOf(chain(status), lied), status).to.deep.equal({ verdict });
     }
   });
 
-  it("says counterfeit for a batch never issued, a serial past its end, or a failed proof, whatever the status", function () {
+  it("says counterfeit for a batch never issued, a serial past its end, or a proven other card key, whatever the status", function () {
     expect(verdictOf(chain("Unknown", false), unchecked)).to.deep.equal({
       verdict: "counterfeit",
       counterfeitReason: "batchNotIssued",
@@ -38,13 +51,10 @@ describe("verifier-web verdictOf", function () {
       verdict: "counterfeit",
       counterfeitReason: "serialOutOfRange",
     });
-    for (const reason of ["cardKeyMismatch", "proofInvalid"] as const) {
-      for (const status of ["Active", "Redeemed", "Revoked"] as const) {
-        expect(verdictOf(chain(status), { state: "failed", reason })).to.deep.equal({
-          verdict: "counterfeit",
-          counterfeitReason: reason,
-        });
-      }
+    for (const status of ["Active", "Redeemed", "Revoked"] as const) {
+      expect(verdictOf(chain(status), { state: "failed", reason: "cardKeyMismatch", source: "indexer" })).to.deep.equal(
+        { verdict: "counterfeit", counterfeitReason: "cardKeyMismatch" },
+      );
     }
   });
 });

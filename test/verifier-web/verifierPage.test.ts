@@ -166,6 +166,9 @@ describe("verifier page (real chain, CLI, indexer and Chromium)", function () {
     const second = await open(cardUrl(neverIssued));
     expect(second.verdict).to.equal("counterfeit");
     expect(await text(second.page, ".verdict-detail")).to.equal(en["counterfeit.batchNotIssued"]);
+    // The indexer answered (404 for a batch it never saw): nothing says it could not be reached.
+    expect(await second.page.locator(".timeline").count()).to.equal(0);
+    expect(await text(second.page, "main")).not.to.contain("could not be reached");
   });
 
   it("says not verified for a card of a registry outside the allowlist, without asking anyone", async function () {
@@ -194,6 +197,7 @@ describe("verifier page (real chain, CLI, indexer and Chromium)", function () {
     const { page, verdict } = await open(cardUrl(tampered));
     expect(verdict).to.equal("invalid");
     expect(await text(page, ".verdict-text")).to.equal(en["invalid.checksum"]);
+    expect(en["invalid.checksum"]).to.contain("damaged or tampered with").and.to.contain("do not buy or accept");
     expect(stack.rpc.bodies.length).to.equal(before);
   });
 
@@ -210,7 +214,7 @@ describe("verifier page (real chain, CLI, indexer and Chromium)", function () {
     expect(requests.filter((request) => request.url().includes("/v1/"))).to.deep.equal([]);
   });
 
-  it("gives a chain-only verdict when the indexer is stopped, saying the proof was not checked", async function () {
+  it("never says genuine when the indexer is stopped and no other proof source answers", async function () {
     const other = await stack.startOtherIndexer();
     const site = await startStaticVerifier(
       stack.build,
@@ -220,10 +224,12 @@ describe("verifier page (real chain, CLI, indexer and Chromium)", function () {
     try {
       await other.stop();
       const { page, verdict, problems, requests } = await open(`${site.url}#${stack.a.payloads[2]}`);
-      expect(verdict).to.equal("genuine");
-      expect(await text(page, "[data-partial]")).to.contain(en["evidence.proof.indexerDown"]);
+      expect(verdict).to.equal("unproven");
+      expect(await text(page, "#verdict-title")).to.equal(en["verdict.unproven.title"]);
+      expect(await page.getByRole("button", { name: en["verdict.retry"] }).count()).to.equal(1);
       expect(await checkResult(page, "status")).to.equal("pass");
       expect(await checkResult(page, "proof")).to.equal("warn");
+      expect(await text(page, '[data-check="proof"] .check-text')).to.equal(en["evidence.proof.sourcesDown"]);
       expect(await checkResult(page, "history")).to.equal("warn");
       expect(await text(page, ".timeline")).to.contain(en["timeline.unavailable"]);
       expect(await page.locator(".repeat").count()).to.equal(0);

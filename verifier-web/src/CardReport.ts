@@ -8,18 +8,33 @@ import type { RegistryConfig } from "./pageConfig.js";
  * run: offer Retry) and never reads as counterfeit.
  */
 export type VerdictKind =
-  "genuine" | "redeemed" | "revoked" | "expired" | "notActivated" | "counterfeit" | "unknownRegistry" | "unavailable";
+  | "genuine"
+  | "redeemed"
+  | "revoked"
+  | "expired"
+  | "notActivated"
+  | "counterfeit"
+  | "unknownRegistry"
+  | "unproven"
+  | "unavailable";
 
-/** Why a card is counterfeit, for the explanation under the verdict. */
-export type CounterfeitReason = "batchNotIssued" | "serialOutOfRange" | "cardKeyMismatch" | "proofInvalid";
+/**
+ * Why a card is counterfeit, for the explanation under the verdict: each is proven by the chain
+ * alone, or by a proof that reached the on-chain root and names another card key than the QR.
+ */
+export type CounterfeitReason = "batchNotIssued" | "serialOutOfRange" | "cardKeyMismatch";
 
 /** Why the check could not run. */
-export type UnavailableReason = "rpcDown" | "wrongChain" | "noRpc";
+export type UnavailableReason = "rpcDown" | "wrongChain" | "noRpc" | "badHint";
 
 /** The registry's `Status` enum, by name. */
 export type ChainStatus = "Unknown" | "Active" | "Inactive" | "Redeemed" | "Revoked" | "Expired";
 
-/** One link of the card's custody timeline, as the indexer reports it. */
+/**
+ * One link of the card's custody timeline, as the page's own node logged it (the history service
+ * only says where to look). `source`: listed by the service and found as listed; left out by the
+ * service but found in a block the page fetched; or newer than the service, read from the node.
+ */
 export type TimelineEvent = {
   kind: "BatchIssued" | "LotTransferred" | "LotActivated" | "LotRevoked" | "VoucherRedeemed";
   seq: number;
@@ -31,6 +46,7 @@ export type TimelineEvent = {
   to: Address | null;
   operator: Address | null;
   reason: number | null;
+  source: "indexer" | "omitted" | "node";
 };
 
 /** What the chain said about the card at `blockNumber`. */
@@ -59,18 +75,47 @@ export type ChainCard = {
   run?: { start: number; end: number; activated: boolean; revoked: boolean; revokeReason: number } | undefined;
 };
 
-/** The Merkle proof check: done in this browser against the on-chain root, or why not. */
+/**
+ * The Merkle proof check, done in this browser against the on-chain root, with the first proof
+ * source (in the configured order) whose proof reached the root; or why no proof did.
+ * `failed`: a proof reached the root and names another card key than the QR (proven counterfeit).
+ * `notChecked.badSources`: sources whose proof did not reach the root (they served altered data).
+ */
 export type ProofCheck =
-  | { state: "verified"; cardKey: Address; depth: number }
-  | { state: "failed"; reason: "cardKeyMismatch" | "proofInvalid" }
-  | { state: "notChecked"; reason: "indexerDown" | "noManifest" | "noChain" };
+  | { state: "verified"; cardKey: Address; depth: number; source: string }
+  | { state: "failed"; reason: "cardKeyMismatch"; source: string }
+  | {
+      state: "notChecked";
+      reason: "sourcesDown" | "noManifest" | "badProof" | "noSource" | "noChain";
+      badSources: string[];
+    };
 
-/** The indexer's history compared with the on-chain hash chain. */
+/** Something wrong with the history service's timeline, found by checking it against the chain. */
+export type HistoryProblem =
+  | { kind: "notOnChain"; event: string; blockNumber: number | null }
+  | { kind: "altered"; seq: number; event: string; fields: string[] }
+  | { kind: "listedTwice"; seq: number; event: string }
+  | { kind: "omitted"; seq: number; event: string }
+  | { kind: "hashLink"; seq: number; event: string }
+  | { kind: "custodyGap"; seq: number; event: string }
+  | { kind: "noIssuance" }
+  | { kind: "stateDiffers"; fields: ("holder" | "activated" | "revoked" | "redeemed")[] };
+
+/**
+ * The history service's timeline checked against the page's own node (`history/checkTimeline.ts`).
+ * `unfetched`: links of the batch (1 … `batchSeq`) the page did not hold, which the service says do
+ * not touch this card; 0 means the page saw the batch's whole chain.
+ */
 export type HistoryCheck =
-  | { state: "matches"; seq: bigint; blockNumber: number }
-  | { state: "behind"; indexedSeq: bigint; chainSeq: bigint; blockNumber: number }
-  | { state: "mismatch"; blockNumber: number }
-  | { state: "notChecked" };
+  | {
+      state: "checked";
+      problems: HistoryProblem[];
+      shown: number;
+      fromNode: number;
+      batchSeq: bigint;
+      unfetched: number;
+    }
+  | { state: "notChecked"; reason: "indexerDown" | "noHistory" | "rpcFailed" | "noIndexer" | "noBatch" | "tooLong" };
 
 /** "Checked N times, first on …" from the indexer's counter. */
 export type RepeatScans = { count: number; firstAt: number | null };
@@ -84,10 +129,8 @@ export type CardReport = {
   unavailableReason?: UnavailableReason;
   chain?: ChainCard;
   proof: ProofCheck;
-  /** `undefined` when the indexer could not be reached. */
+  /** Checked against the chain (see {@link HistoryCheck}); `undefined` when it could not be checked. */
   timeline: TimelineEvent[] | undefined;
-  /** The indexer's block when it answered. */
-  indexedBlock: number | undefined;
   history: HistoryCheck;
   /** Registered issuer names of the accounts in the timeline (lower-case address → name). */
   names: ReadonlyMap<string, string>;

@@ -1,10 +1,12 @@
 import type { ChainCard, CounterfeitReason, ProofCheck, VerdictKind } from "./CardReport.js";
 
 /**
- * The verdict from what the chain says and what the proof check found. Counterfeit wins over any
- * status (a made-up card may copy a real serial); otherwise the status decides, in the contract's
- * precedence (Redeemed > Revoked > Expired > Inactive > Active). An unchecked proof does not change
- * the verdict: the page says separately that it was not checked.
+ * The verdict from what the chain says and what the proof check found. Counterfeit only when
+ * proven: the chain has no such batch or serial, or a proof that reached the on-chain root names
+ * another card key than the QR. Otherwise the status decides, in the contract's precedence
+ * (Redeemed > Revoked > Expired > Inactive > Active). Redeemed, revoked and expired are facts of
+ * the serial the chain proves alone; "genuine" and "not activated" also say the QR is the committed
+ * card, so without a proof verified in this browser they become the neutral `unproven`.
  */
 export function verdictOf(
   chain: ChainCard,
@@ -21,8 +23,8 @@ export function verdictOf(
     case "Expired":
       return { verdict: "expired" };
     case "Inactive":
-      return { verdict: "notActivated" };
+      return { verdict: proof.state === "verified" ? "notActivated" : "unproven" };
     case "Active":
-      return { verdict: "genuine" };
+      return { verdict: proof.state === "verified" ? "genuine" : "unproven" };
   }
 }

@@ -1,28 +1,36 @@
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 
 import type { CardPayload } from "../../scripts/lib/cardPayload.js";
 import { decodeIssuerName } from "../../scripts/lib/issuerName.js";
-import type { CardReport, ChainCard, HistoryCheck, ProofCheck, RepeatScans } from "./CardReport.js";
-import { checkProof } from "./checkProof.js";
-import { createJsonRpc } from "./chain/createJsonRpc.js";
-import { readCardDetails, readCardOnChain, WrongChainError, type CardDetails } from "./chain/readCardOnChain.js";
-import {
-  createIndexerClient,
-  IndexerRefusedError,
-  type IndexerAudit,
-  type IndexerClient,
-  type IndexerProof,
-} from "./indexer/createIndexerClient.js";
+import type { CardReport, ChainCard, HistoryCheck, ProofCheck, RepeatScans, TimelineEvent } from "./CardReport.js";
+import { createJsonRpc, type JsonRpc } from "./chain/createJsonRpc.js";
+import { BadHintError, readCardDetails, readCardOnChain, WrongChainError } from "./chain/readCardOnChain.js";
+import { checkTimeline } from "./history/checkTimeline.js";
+import { fetchBatchLogs } from "./history/fetchBatchLogs.js";
+import { createIndexerClient, IndexerRefusedError, type IndexerClient } from "./indexer/createIndexerClient.js";
+import type { IndexerEvent } from "./indexer/IndexerEvent.js";
 import { findRegistry, type PageConfig, type RegistryConfig } from "./pageConfig.js";
+import { proofSourcesOf } from "./proofs/proofSourcesOf.js";
+import { proveCard } from "./proofs/proveCard.js";
 import { verdictOf } from "./verdictOf.js";
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+/** Most timeline events the page looks up on its node (a card's history has a handful). */
+const MAX_TIMELINE_EVENTS = 200;
+
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const HASH = /^0x[0-9a-fA-F]{64}$/;
+
 /**
- * Checks one card end to end. The chain decides (batch, status, run, root); the indexer supplies the
- * proof (re-checked here against the on-chain root), the custody timeline and its audit, and the
- * repeat-scan counter. Never throws: an unreachable node gives the neutral `unavailable` verdict, an
- * unreachable indexer a chain-only verdict with the proof marked "not checked".
+ * Checks one card end to end, trusting only the chain and this browser's own checks:
+ * - the chain decides the batch, the serial, the status, the run and the root;
+ * - proof sources (indexer, static shards, in the configured order) supply a Merkle proof, checked
+ *   here against the on-chain root: green needs such a proof, whatever its source;
+ * - the history service's timeline is only a list of pointers: every event is fetched from the
+ *   node by block hash and compared, and the card's state after them must be the chain's.
+ * Never throws: an unreachable node gives the neutral `unavailable` verdict; no provable proof the
+ * neutral `unproven` (unless the chain alone proves redeemed, revoked or expired).
  *
  * @param countCheck whether to count this check on the indexer (the page counts a card once per
  *        browser session, and only when the verdict does not say counterfeit).
@@ -36,10 +44,9 @@ export async function verifyCard(
   const base = {
     payload,
     registry,
-    proof: { state: "notChecked", reason: "noChain" } as ProofCheck,
+    proof: { state: "notChecked", reason: "noChain", badSources: [] } as ProofCheck,
     timeline: undefined,
-    indexedBlock: undefined,
-    history: { state: "notChecked" } as HistoryCheck,
+    history: { state: "notChecked", reason: "noBatch" } as HistoryCheck,
     names: new Map<string, string>(),
     repeat: undefined,
   };
@@ -49,100 +56,108 @@ export async function verifyCard(
   const rpc = createJsonRpc(registry.rpcUrls);
   const indexer = registry.indexerUrl === undefined ? undefined : createIndexerClient(registry.indexerUrl);
   const { batchId, serial } = payload;
-  const proofFetch = settle(indexer?.proof(batchId, serial));
+  // Started before the chain reads: the indexer's proof also carries the run hint.
+  const indexerProof = indexer?.proof(batchId, serial);
+  indexerProof?.catch(() => undefined);
   const timelineFetch = settle(indexer?.timeline(batchId, serial));
-  const auditFetch = settle(indexer?.audit(batchId));
 
   let chain: ChainCard;
   try {
     chain = await readCardOnChain(rpc, registry, payload, async () => {
-      const proof = await proofFetch;
-      return proof.ok ? proof.value?.hint : undefined;
+      const proof = await settle(indexerProof);
+      return proof.ok && Number.isSafeInteger(proof.value?.hint) ? proof.value?.hint : undefined;
     });
   } catch (error) {
     return {
       ...base,
       verdict: "unavailable",
-      unavailableReason: error instanceof WrongChainError ? "wrongChain" : "rpcDown",
+      unavailableReason:
+        error instanceof WrongChainError ? "wrongChain" : error instanceof BadHintError ? "badHint" : "rpcDown",
     };
   }
+  if (chain.batch === undefined || chain.status === "Unknown") {
+    return { ...base, chain, ...verdictOf(chain, base.proof) };
+  }
 
-  const proof = proofCheckOf(payload, registry, chain, await proofFetch);
+  const sources = proofSourcesOf(registry, {
+    indexerProof: indexerProof === undefined ? undefined : () => indexerProof,
+  });
+  const proof = await proveCard(sources, payload, registry, chain.batch.merkleRoot);
   const { verdict, counterfeitReason } = verdictOf(chain, proof);
-  const [timeline, audit] = await Promise.all([timelineFetch, auditFetch]);
-  const events = timeline.ok ? timeline.value?.events : undefined;
-  const accounts = (events ?? []).flatMap((event) => [event.from, event.to, event.operator].filter(isAddress));
-  const auditBlock = audit.ok ? audit.value?.blockNumber : undefined;
-  const [details, repeat] = await Promise.all([
-    readCardDetails(rpc, registry, payload, chain, { accounts, headAt: auditBlock }),
+  const listed = await timelineFetch;
+  const accounts = listed.ok ? accountsIn(listed.value?.events ?? []) : [];
+  const [details, checked, repeat] = await Promise.all([
+    readCardDetails(rpc, registry, payload, chain, { accounts }),
+    checkedLogs(rpc, registry, payload, chain, listed),
     verdict === "counterfeit" || indexer === undefined
       ? undefined
       : repeatScansOf(indexer, payload, countCheck(registry)),
   ]);
+  chain.run = details.run;
   const names = new Map<string, string>();
   for (const [account, profileHash] of details.profiles) {
     const name = decodeIssuerName(profileHash);
     if (name !== undefined) names.set(account, name);
   }
-  if (chain.batch !== undefined) chain.batch.issuerName = names.get(chain.batch.issuer.toLowerCase());
-  chain.run = details.run;
-  const history = historyCheckOf(chain, audit, details);
+  chain.batch.issuerName = names.get(chain.batch.issuer.toLowerCase());
+  const { timeline, history } = checked(chain);
   return {
     ...base,
     verdict,
     ...(counterfeitReason === undefined ? {} : { counterfeitReason }),
     chain,
     proof,
-    timeline: events,
-    indexedBlock: timeline.ok ? timeline.value?.blockNumber : undefined,
+    timeline,
     history,
     names,
     repeat,
   };
-
-  function isAddress(value: Address | null): value is Address {
-    return value !== null;
-  }
-}
-
-function proofCheckOf(
-  payload: CardPayload,
-  registry: RegistryConfig,
-  chain: ChainCard,
-  fetched: Settled<IndexerProof | undefined>,
-): ProofCheck {
-  if (chain.batch === undefined || chain.status === "Unknown") return { state: "notChecked", reason: "noChain" };
-  if (!fetched.ok) {
-    const manifestMissing = fetched.error instanceof IndexerRefusedError && fetched.error.code === "MANIFEST_NOT_FOUND";
-    return { state: "notChecked", reason: manifestMissing ? "noManifest" : "indexerDown" };
-  }
-  if (fetched.value === undefined) return { state: "notChecked", reason: "indexerDown" };
-  return checkProof(payload, registry, fetched.value, chain.batch.merkleRoot);
 }
 
 /**
- * Compares the indexer's replay of the batch's hash chain with the chain's own `(seq, head)` at the
- * block the indexer reflects: equal means the history it serves is complete and untampered.
+ * Fetches the logs behind the listed timeline from the node (in parallel with the card's details)
+ * and returns the check to run once the card's run is known.
  */
-function historyCheckOf(
+async function checkedLogs(
+  rpc: JsonRpc,
+  registry: RegistryConfig,
+  payload: CardPayload,
   chain: ChainCard,
-  fetched: Settled<{ blockNumber: number; replayed: IndexerAudit } | undefined>,
-  details: CardDetails,
-): HistoryCheck {
-  if (!fetched.ok || fetched.value === undefined || chain.batch === undefined) return { state: "notChecked" };
-  const { blockNumber, replayed } = fetched.value;
-  const onChain = details.head;
-  if (replayed === null || onChain === undefined) return { state: "notChecked" };
-  const seq = BigInt(replayed.seq);
-  if (!replayed.chainOk) return { state: "mismatch", blockNumber };
-  if (seq === onChain.seq) {
-    return replayed.head.toLowerCase() === onChain.head.toLowerCase()
-      ? { state: "matches", seq, blockNumber }
-      : { state: "mismatch", blockNumber };
+  listed: Settled<{ blockNumber: number; events: IndexerEvent[] } | undefined>,
+): Promise<(chain: ChainCard) => { timeline: TimelineEvent[] | undefined; history: HistoryCheck }> {
+  const notChecked = (reason: Extract<HistoryCheck, { state: "notChecked" }>["reason"]) => () => ({
+    timeline: undefined,
+    history: { state: "notChecked" as const, reason },
+  });
+  if (!listed.ok) {
+    const refused = listed.error instanceof IndexerRefusedError;
+    return notChecked(refused ? "noHistory" : "indexerDown");
   }
-  return seq < onChain.seq
-    ? { state: "behind", indexedSeq: seq, chainSeq: onChain.seq, blockNumber }
-    : { state: "mismatch", blockNumber };
+  if (listed.value === undefined) return notChecked("noIndexer");
+  const { events, blockNumber: indexedBlock } = listed.value;
+  if (events.length > MAX_TIMELINE_EVENTS) return notChecked("tooLong");
+  const blocks = new Map<Hex, number>();
+  for (const event of events) {
+    if (typeof event.blockHash === "string" && HASH.test(event.blockHash) && typeof event.blockNumber === "number") {
+      blocks.set(event.blockHash.toLowerCase() as Hex, event.blockNumber);
+    }
+  }
+  try {
+    const logs = await fetchBatchLogs(rpc, registry.address, payload.batchId, {
+      blocks: [...blocks].map(([hash, number]) => ({ hash, number })),
+      recent: { after: Math.min(indexedBlock, Number(chain.blockNumber)), upTo: Number(chain.blockNumber) },
+    });
+    return (card) => checkTimeline(payload.serial, events, logs, card);
+  } catch {
+    return notChecked("rpcFailed");
+  }
+}
+
+/** Accounts named in the listed timeline, to look up registered names for (names only). */
+function accountsIn(events: readonly IndexerEvent[]): Address[] {
+  return events
+    .flatMap((event) => [event.from, event.to, event.operator])
+    .filter((value): value is Address => typeof value === "string" && ADDRESS.test(value));
 }
 
 async function repeatScansOf(

@@ -15,6 +15,15 @@ export class WrongChainError extends Error {
 }
 
 /**
+ * The node could not find the card's run alone (`lookupStatus` over its gas cap) and the run hint
+ * the history service gave does not fit (`statusOf` reverts): the check cannot finish, and says
+ * why, without blaming the node or the card.
+ */
+export class BadHintError extends Error {
+  override readonly name = "BadHintError";
+}
+
+/**
  * Reads what the verdict needs from the chain, all at one block (the latest when called), in two
  * batched round trips: the chain id and the block, then `isIssued`, `batchOf` (root, count, face
  * value, expiry, issuer, hash-chain head) and the card's status (`lookupStatus`; `statusOf` with the
@@ -23,6 +32,7 @@ export class WrongChainError extends Error {
  *
  * @throws {RpcUnavailableError} when the node cannot be reached or fails a read that cannot revert.
  * @throws {WrongChainError} when the node serves another chain.
+ * @throws {BadHintError} when only the hint could locate the card, and it is wrong.
  */
 export async function readCardOnChain(
   rpc: JsonRpc,
@@ -70,6 +80,7 @@ export async function readCardOnChain(
     [status, holder, runStart] = [STATUSES[code] ?? "Unknown", owner, start];
   } else if (!isRevert(statusAnswer!) && (runStart = (await hint()) ?? -1) >= 0) {
     const [answer] = await rpc.batch([viewCall(at, block, "statusOf", [batchId, serial, runStart])]);
+    if (answer !== undefined && isRevert(answer)) throw new BadHintError(`run hint ${runStart} does not hold the card`);
     const [code, owner] = decodeView("statusOf", resultOf(answer)) as [number, Address];
     [status, holder] = [STATUSES[code] ?? "Unknown", owner];
   } else {
@@ -103,14 +114,11 @@ export type CardDetails = {
   run: ChainCard["run"];
   /** Profile hashes of the accounts asked about that are registered issuers (lower-case address → hash). */
   profiles: Map<string, Hex>;
-  /** The batch's hash-chain tip at `headAt`, when asked and the node still has that block's state. */
-  head: { seq: bigint; head: Hex } | undefined;
 };
 
 /**
- * One more batched round trip at the card's block: the custody run (`runAt`), the registered
- * profile of the batch's issuer and of every account in the timeline (`issuerOf`), and the batch's
- * hash-chain tip at the block the indexer reflects (`batchOf`, to compare its history with).
+ * One more batched round trip at the card's block: the custody run (`runAt`) and the registered
+ * profile of the batch's issuer and of every account in the timeline (`issuerOf`).
  * Never throws: these are details, and the verdict does not depend on them.
  */
 export async function readCardDetails(
@@ -118,16 +126,15 @@ export async function readCardDetails(
   registry: RegistryConfig,
   payload: CardPayload,
   chain: ChainCard,
-  { accounts, headAt }: { accounts: readonly Address[]; headAt: number | undefined },
+  { accounts }: { accounts: readonly Address[] },
 ): Promise<CardDetails> {
-  const details: CardDetails = { run: undefined, profiles: new Map(), head: undefined };
+  const details: CardDetails = { run: undefined, profiles: new Map() };
   if (chain.batch === undefined) return details;
   const block = numberToHex(chain.blockNumber);
   const at = registry.address;
   const unique = [...new Set([chain.batch.issuer, ...accounts].map((account) => account.toLowerCase() as Address))];
   const calls = [
     viewCall(at, block, "runAt", [payload.batchId, chain.runStart ?? 0]),
-    viewCall(at, headAt === undefined ? block : numberToHex(headAt), "batchOf", [payload.batchId]),
     ...unique.map((account) => viewCall(at, block, "issuerOf", [account])),
   ];
   let answers: RpcAnswer[];
@@ -136,7 +143,7 @@ export async function readCardDetails(
   } catch {
     return details;
   }
-  const [runAnswer, headAnswer, ...profileAnswers] = answers;
+  const [runAnswer, ...profileAnswers] = answers;
   if (runAnswer?.ok && chain.runStart !== undefined) {
     const run = decodeView("runAt", runAnswer.result) as { end: number; flags: number; revokeReason: number };
     details.run = {
@@ -146,10 +153,6 @@ export async function readCardDetails(
       revoked: (run.flags & 2) !== 0,
       revokeReason: run.revokeReason,
     };
-  }
-  if (headAnswer?.ok && headAt !== undefined) {
-    const info = decodeView("batchOf", headAnswer.result) as { seq: number; head: Hex };
-    details.head = { seq: BigInt(info.seq), head: info.head };
   }
   profileAnswers.forEach((answer, index) => {
     if (!answer.ok) return;

@@ -33,9 +33,12 @@ export function createTranslator(language: Language, messages: Messages) {
     dateTime: (seconds: number) => dateTime.format(seconds * 1000),
     /** Date of a Unix time (seconds), e.g. "25 November 2026". */
     date: (seconds: number) => date.format(seconds * 1000),
-    /** How long ago (or ahead) `seconds` is from `now` (both Unix seconds), e.g. "3 hours ago". */
+    /**
+     * How long ago `seconds` was at `now` (both Unix seconds), e.g. "3 hours ago". A time after
+     * `now` (a block stamped by a clock running ahead of this device's) reads as "now".
+     */
     relative(seconds: number, now: number): string {
-      const delta = seconds - now;
+      const delta = Math.min(0, seconds - now);
       const abs = Math.abs(delta);
       const [value, unit]: [number, Intl.RelativeTimeFormatUnit] =
         abs < 60

@@ -1,6 +1,7 @@
 import type { Address, Hex } from "viem";
 
-import type { RepeatScans, TimelineEvent } from "../CardReport.js";
+import type { RepeatScans } from "../CardReport.js";
+import type { IndexerEvent } from "./IndexerEvent.js";
 
 /** The indexer could not be reached, or answered with a server error. */
 export class IndexerUnavailableError extends Error {
@@ -26,12 +27,7 @@ export type IndexerProof = {
   hint: number;
 };
 
-/** The indexer's replay of a batch's hash chain. */
-export type IndexerAudit = { seq: number; head: Hex; chainOk: boolean } | null;
-
 type Envelope<T> = { block: { number: number }; data: T };
-
-const TIMELINE_KINDS = new Set(["BatchIssued", "LotTransferred", "LotActivated", "LotRevoked", "VoucherRedeemed"]);
 
 /**
  * The indexer's read API for one card (`/v1/batches/{batchId}/cards/{serial}/…`), plus the
@@ -74,31 +70,23 @@ export function createIndexerClient(baseUrl: string, { timeoutMs = 4_000 }: { ti
       return (await call<IndexerProof>(`${cardPath(batchId, serial)}/proof`)).data;
     },
 
-    /** The card's custody timeline, oldest first, and the block the indexer reflects. */
-    async timeline(batchId: bigint, serial: number): Promise<{ blockNumber: number; events: TimelineEvent[] }> {
-      const answer = await call<{ events: (Omit<TimelineEvent, "kind"> & { event: string })[] }>(
-        `${cardPath(batchId, serial)}/timeline`,
-      );
-      const events = answer.data.events
-        .filter((event) => TIMELINE_KINDS.has(event.event))
-        .map(({ event, seq, blockNumber, txHash, timestamp, from, to, operator, reason }) => ({
-          kind: event as TimelineEvent["kind"],
-          seq,
-          blockNumber,
-          txHash,
-          timestamp,
-          from,
-          to,
-          operator,
-          reason,
-        }));
-      return { blockNumber: answer.block.number, events };
-    },
-
-    /** The indexer's replayed hash-chain tip for the batch, and the block it reflects. */
-    async audit(batchId: bigint): Promise<{ blockNumber: number; replayed: IndexerAudit }> {
-      const answer = await call<{ replayed: IndexerAudit }>(`v1/batches/${batchId}/audit`);
-      return { blockNumber: answer.block.number, replayed: answer.data.replayed };
+    /**
+     * The card's custody timeline, oldest first, and the block the indexer reflects: pointers
+     * into the chain (block hash, log index) with the fields it claims, all checked by the page.
+     *
+     * @throws {IndexerRefusedError} `MALFORMED_TIMELINE` when the answer is not a list of events.
+     */
+    async timeline(batchId: bigint, serial: number): Promise<{ blockNumber: number; events: IndexerEvent[] }> {
+      const answer = await call<{ events?: unknown }>(`${cardPath(batchId, serial)}/timeline`);
+      const events = answer.data.events;
+      const blockNumber = answer.block.number;
+      if (!Array.isArray(events) || !events.every((event) => typeof event === "object" && event !== null)) {
+        throw new IndexerRefusedError("MALFORMED_TIMELINE");
+      }
+      if (typeof blockNumber !== "number" || !Number.isSafeInteger(blockNumber) || blockNumber < 0) {
+        throw new IndexerRefusedError("MALFORMED_TIMELINE");
+      }
+      return { blockNumber, events: events as IndexerEvent[] };
     },
 
     /**

@@ -2,26 +2,34 @@ import type { CardReport, TimelineEvent } from "../CardReport.js";
 import type { Translator } from "../i18n/createTranslator.js";
 import { describeAccount } from "./describeAccount.js";
 import { h, ltr, sentence } from "./h.js";
-import { reasonText } from "./renderVerdict.js";
+import { reasonText, wallClock } from "./renderVerdict.js";
 
 /**
- * The custody timeline from the indexer (issued by → transferred to → activated → redeemed), with
- * registered names, relative and exact times, and explorer links when configured; or a note that it
- * is unavailable.
+ * The card's custody timeline (issued by → transferred to → activated → redeemed) as the page's
+ * own node logged it, the history service only having said where to look: registered names,
+ * relative (this device's clock) and exact times, explorer links when configured, and a note on
+ * events the service left out or has not reached. Or why there is none.
  */
 export function renderTimeline(report: CardReport, t: Translator): HTMLElement | null {
-  const { registry, timeline } = report;
-  if (registry === undefined || report.verdict === "unavailable") return null;
+  const { registry, timeline, history } = report;
+  if (registry === undefined || report.chain?.batch === undefined) return null;
+  if (history.state === "notChecked" && (history.reason === "noIndexer" || history.reason === "noBatch")) return null;
   const section = h(
     "section",
     { class: "timeline", "aria-labelledby": "timeline-title" },
     h("h2", { id: "timeline-title" }, t.t("timeline.heading")),
   );
   if (timeline === undefined) {
-    section.append(h("p", { class: "timeline-unavailable" }, t.t("timeline.unavailable")));
+    const why =
+      history.state === "notChecked" && history.reason === "noHistory"
+        ? "timeline.noHistory"
+        : history.state === "notChecked" && history.reason === "indexerDown"
+          ? "timeline.unavailable"
+          : "timeline.rpcFailed";
+    section.append(h("p", { class: "timeline-unavailable", "data-why": why }, t.t(why)));
     return section;
   }
-  const now = report.chain?.blockTimestamp ?? Math.floor(Date.now() / 1000);
+  const now = wallClock();
   const who = (account: string | null) =>
     account === null
       ? "?"
@@ -46,10 +54,15 @@ export function renderTimeline(report: CardReport, t: Translator): HTMLElement |
             { href: `${registry.explorerUrl}/tx/${event.txHash}`, rel: "noopener noreferrer", target: "_blank" },
             t.t("timeline.explorer"),
           );
+    const source =
+      event.source === "indexer"
+        ? null
+        : h("p", { class: "timeline-source", "data-source": event.source }, t.t(`timeline.source.${event.source}`));
     list.append(
-      h("li", { class: `timeline-event event-${event.kind}`, "data-event": event.kind },
+      h("li", { class: `timeline-event event-${event.kind}`, "data-event": event.kind, "data-source": event.source },
         h("p", { class: "timeline-title" }, title),
         h("p", { class: "timeline-meta" }, when, when === null ? null : " · ", block, link === null ? null : " · ", link),
+        source,
       ),
     ); // prettier-ignore
   }

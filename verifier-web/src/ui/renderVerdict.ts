@@ -14,13 +14,15 @@ const ICONS: Record<CardReport["verdict"], IconName> = {
   notActivated: "alert",
   counterfeit: "cross",
   unknownRegistry: "question",
+  unproven: "question",
   unavailable: "retry",
 };
 
 /**
  * The verdict, first and large: badge, title and a plain sentence in the verdict's colour; the
  * details that matter for it (when and by whom redeemed, the revocation reason, the expiry date);
- * "partly checked" when the proof could not be checked; Retry when the check could not run.
+ * "partly checked" when a verdict the chain alone proves came without a proof; Retry when the check
+ * could not run or could not prove the card. Times are relative to this device's clock.
  */
 export function renderVerdict(report: CardReport, t: Translator, onRetry: () => void): HTMLElement {
   const { verdict } = report;
@@ -30,11 +32,16 @@ export function renderVerdict(report: CardReport, t: Translator, onRetry: () => 
       case "expired":
         return t.t("verdict.expired.text", { date: t.date(report.chain?.batch?.expiresAt ?? 0) });
       case "unavailable":
-        return report.unavailableReason === "wrongChain"
-          ? t.t("verdict.unavailable.wrongChain")
-          : report.unavailableReason === "noRpc"
-            ? t.t("verdict.unavailable.noRpc")
-            : t.t("verdict.unavailable.text");
+        switch (report.unavailableReason) {
+          case "wrongChain":
+            return t.t("verdict.unavailable.wrongChain");
+          case "noRpc":
+            return t.t("verdict.unavailable.noRpc");
+          case "badHint":
+            return t.t("verdict.unavailable.badHint");
+          default:
+            return t.t("verdict.unavailable.text");
+        }
       default:
         return t.t(`verdict.${verdict}.text`);
     }
@@ -47,11 +54,10 @@ export function renderVerdict(report: CardReport, t: Translator, onRetry: () => 
   if (verdict === "redeemed" && report.registry !== undefined) {
     const redemption = report.timeline?.find((event) => event.kind === "VoucherRedeemed");
     if (redemption !== undefined && redemption.operator !== null) {
-      const now = report.chain?.blockTimestamp ?? Date.now() / 1000;
       const time =
         redemption.timestamp === null
           ? ""
-          : `${t.relative(redemption.timestamp, now)} (${t.dateTime(redemption.timestamp)})`;
+          : `${t.relative(redemption.timestamp, wallClock())} (${t.dateTime(redemption.timestamp)})`;
       const who = describeAccount(redemption.operator, {
         names: report.names,
         registry: report.registry,
@@ -70,10 +76,8 @@ export function renderVerdict(report: CardReport, t: Translator, onRetry: () => 
     );
   }
   const partial =
-    report.proof.state === "notChecked" && report.proof.reason !== "noChain" && verdict !== "counterfeit"
-      ? t.t("verdict.partial", {
-          why: t.t(report.proof.reason === "noManifest" ? "evidence.proof.noManifest" : "evidence.proof.indexerDown"),
-        })
+    report.proof.state === "notChecked" && (verdict === "redeemed" || verdict === "revoked" || verdict === "expired")
+      ? t.t("verdict.partial", { why: proofNotCheckedText(report.proof, t) })
       : undefined;
 
   return h(
@@ -84,11 +88,44 @@ export function renderVerdict(report: CardReport, t: Translator, onRetry: () => 
       h("h2", { id: "verdict-title", class: "verdict-title", tabindex: "-1" }, t.t(`verdict.${verdict}.title`)),
       ...lines,
       partial === undefined ? null : h("p", { class: "verdict-partial", "data-partial": "proof" }, partial),
-      verdict === "unavailable"
+      verdict === "unavailable" || verdict === "unproven"
         ? h("button", { type: "button", class: "button retry", on: { click: onRetry } }, t.t("verdict.retry"))
         : null,
     ),
   ); // prettier-ignore
+}
+
+/** Why no proof was checked, in words (the evidence list says the same). */
+export function proofNotCheckedText(
+  proof: Extract<CardReport["proof"], { state: "notChecked" }>,
+  t: Translator,
+): string {
+  switch (proof.reason) {
+    case "badProof":
+      return t.t("evidence.proof.badProof", {
+        sources: proof.badSources.map((label) => sourceName(label, t)).join(", "),
+      });
+    case "noManifest":
+      return t.t("evidence.proof.noManifest");
+    case "noSource":
+      return t.t("evidence.proof.noSource");
+    case "sourcesDown":
+    case "noChain":
+      return t.t("evidence.proof.sourcesDown");
+  }
+}
+
+/** A proof source's label in words: the history service, or a static host as it is. */
+export function sourceName(label: string, t: Translator): string {
+  return label === "indexer" ? t.t("evidence.source.indexer") : label;
+}
+
+/**
+ * Now, in Unix seconds, from this device's clock: what "3 minutes ago" is measured from. A block
+ * time ahead of it (a node's clock running fast) reads as "now", never as "in 2 hours".
+ */
+export function wallClock(): number {
+  return Math.floor(Date.now() / 1000);
 }
 
 /** A revocation reason code in words: its name when it has one, else its number. */

@@ -33,13 +33,17 @@ export const en = {
   "verdict.unavailable.wrongChain":
     "The blockchain node this verifier uses serves another network. This says nothing about the card.",
   "verdict.unavailable.noRpc": "No blockchain node is configured for this card's network.",
+  "verdict.unavailable.badHint":
+    "The blockchain node cannot find this card on its own, and the position the history service gave for it is wrong. This says nothing about the card: try again later.",
   "verdict.retry": "Retry",
   "verdict.partial": "Partly checked: {why}",
+  "verdict.unproven.title": "Could not prove this card genuine right now",
+  "verdict.unproven.text":
+    "The blockchain knows this serial number and it is unused, but no proof that this QR code belongs to it could be checked. Do not rely on this card yet: try again in a moment.",
 
   "counterfeit.batchNotIssued": "No batch with this number was ever issued on the registry.",
   "counterfeit.serialOutOfRange": "The batch has no card with this serial number.",
   "counterfeit.cardKeyMismatch": "The QR code does not match the card the supplier issued with this serial number.",
-  "counterfeit.proofInvalid": "The card is not among the cards the supplier committed to on the blockchain.",
 
   "invalid.title": "This is not a card's QR code",
   "invalid.empty": "No card data was given. Scan the QR code on the front of the card.",
@@ -49,7 +53,8 @@ export const en = {
   "invalid.version": "The card was made by a newer version of CardProof. Update this verifier.",
   "invalid.printedForV1":
     "This card was printed for CardProof v1, which this verifier no longer checks. Ask the seller or the card's supplier to replace it.",
-  "invalid.checksum": "The card data is damaged or mistyped. Scan the QR code again.",
+  "invalid.checksum":
+    "This QR code may be damaged or tampered with: its check digits do not match. Scan it again in good light, or type the link printed under it. If it still fails, do not buy or accept the card and ask the seller for another.",
   "invalid.malformed": "The card data is not well-formed. Do not trust this card.",
   "invalid.secret":
     "This is the card's secret code, not its public QR code. Keep it private; scan the QR on the front of the card.",
@@ -73,18 +78,48 @@ export const en = {
   "evidence.registryUnknown": "The card's registry {registry}… on chain {chainId} is not on this verifier's allowlist.",
   "evidence.status": "Status read from the blockchain at block {block}: {status}.",
   "evidence.proof.verified":
-    "Proof checked in this browser against the batch's root on the blockchain ({depth} hashes): the card is one of the {count} cards the supplier committed to.",
-  "evidence.proof.cardKeyMismatch": "The card's QR code does not match the card key in the supplier's card list.",
-  "evidence.proof.proofInvalid": "The proof does not lead to the batch's root on the blockchain.",
-  "evidence.proof.indexerDown": "Proof not checked: the history service (indexer) could not be reached.",
+    "Proof from {source} checked in this browser against the batch's root on the blockchain ({depth} hashes): the card is one of the {count} cards the supplier committed to.",
+  "evidence.proof.cardKeyMismatch":
+    "A proof from {source} that reaches the batch's root on the blockchain shows that the supplier's card with this serial number has another key than this QR code.",
   "evidence.proof.noManifest": "Proof not checked: the supplier has not published this batch's card list yet.",
-  "evidence.history.matches":
-    "History from the indexer matches the blockchain's hash chain ({seq} changes to the batch, block {block}).",
-  "evidence.history.behind":
-    "History from the indexer is behind the blockchain ({indexed} of {onChain} changes): the newest may be missing.",
-  "evidence.history.mismatch":
-    "History from the indexer does not match the blockchain's hash chain. Do not trust the timeline.",
-  "evidence.history.notChecked": "History not checked: the indexer could not be reached.",
+  "evidence.proof.badProof":
+    "Proof not checked: {sources} returned a proof that does not match the blockchain, so it was ignored.",
+  "evidence.proof.sourcesDown": "Proof not checked: no proof source could be reached.",
+  "evidence.proof.noSource": "Proof not checked: this verifier has no proof source for this registry.",
+  "evidence.source.indexer": "the history service",
+  "evidence.history.checked":
+    "Each of the {shown} events in the timeline was fetched from the blockchain node and compared field by field, and the card's state after them (holder, activation, revocation, redemption) is the blockchain's.",
+  "evidence.history.complete": "This page fetched all {seq} changes to the batch: the timeline is complete.",
+  "evidence.history.partial":
+    "{unfetched} of the batch's {seq} changes were not fetched here; the history service says they do not involve this card. Hiding one would break the chain of holders or the final state, except a card sent away and back. The command cardproof audit checks the batch's whole hash chain.",
+  "evidence.history.fromNode":
+    "{count} recent events were read from the node directly: the history service has not reached them yet.",
+  "evidence.history.altered":
+    "The history service returned altered history. The timeline shows only what the blockchain confirms; the verdict comes from the blockchain.",
+  "evidence.history.indexerDown": "History not checked: the history service (indexer) could not be reached.",
+  "evidence.history.noHistory": "History not checked: the history service has no history for this card.",
+  "evidence.history.rpcFailed": "History not checked: the blockchain node did not return the events.",
+  "evidence.history.tooLong": "History not checked: the history service lists more events than this page checks.",
+  "evidence.history.noIndexer": "No history service is configured, so no timeline is shown.",
+  "history.problem.notOnChain": "A “{event}” event it lists (block {block}) is not on the blockchain.",
+  "history.problem.altered": "Event {seq} ({event}) was altered: {fields}.",
+  "history.problem.listedTwice": "Event {seq} ({event}) is listed twice.",
+  "history.problem.omitted": "Event {seq} ({event}) was left out.",
+  "history.problem.hashLink": "Event {seq} ({event}) does not link into the batch's hash chain.",
+  "history.problem.custodyGap":
+    "Event {seq} ({event}) moves the card from an account the history never gave it to: events are missing.",
+  "history.problem.noIssuance": "The history does not start with the batch's issuance.",
+  "history.problem.stateDiffers":
+    "After the listed events, the card's {fields} differs from the blockchain's: events are missing or made up.",
+  "history.field.holder": "holder",
+  "history.field.activated": "activation",
+  "history.field.revoked": "revocation",
+  "history.field.redeemed": "redemption",
+  "event.BatchIssued": "issuance",
+  "event.LotTransferred": "transfer",
+  "event.LotActivated": "activation",
+  "event.LotRevoked": "revocation",
+  "event.VoucherRedeemed": "redemption",
   "evidence.unavailable": "The blockchain node {node} did not answer.",
 
   "status.Unknown": "unknown",
@@ -111,7 +146,12 @@ export const en = {
   "timeline.from": "from {who}",
   "timeline.escrow": "payment escrow",
   "timeline.block": "block {block}",
-  "timeline.unavailable": "The timeline is unavailable right now: the indexer could not be reached.",
+  "timeline.unavailable": "The timeline is unavailable right now: the history service (indexer) could not be reached.",
+  "timeline.noHistory": "The history service has no timeline for this card.",
+  "timeline.rpcFailed":
+    "The timeline could not be checked against the blockchain right now, so it is not shown. Try again.",
+  "timeline.source.omitted": "left out by the history service",
+  "timeline.source.node": "read from the node: newer than the history service",
   "timeline.explorer": "view transaction",
 
   "code.heading": "Check my scratched code",

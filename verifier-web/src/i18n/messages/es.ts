@@ -32,14 +32,18 @@ export const es: Messages = {
   "verdict.unavailable.wrongChain":
     "El nodo de blockchain que usa este verificador sirve otra red. Esto no dice nada de la tarjeta.",
   "verdict.unavailable.noRpc": "No hay ningún nodo de blockchain configurado para la red de esta tarjeta.",
+  "verdict.unavailable.badHint":
+    "El nodo de la blockchain no puede encontrar esta tarjeta por sí solo, y la posición que dio el servicio de historial es incorrecta. Esto no dice nada de la tarjeta: inténtalo más tarde.",
   "verdict.retry": "Reintentar",
   "verdict.partial": "Comprobación parcial: {why}",
+  "verdict.unproven.title": "No se pudo demostrar ahora que la tarjeta es auténtica",
+  "verdict.unproven.text":
+    "La blockchain conoce este número de serie y no está usado, pero no se pudo comprobar que este código QR le pertenece. No confíes todavía en esta tarjeta: inténtalo de nuevo en un momento.",
 
   "counterfeit.batchNotIssued": "Nunca se emitió un lote con este número en el registro.",
   "counterfeit.serialOutOfRange": "El lote no tiene ninguna tarjeta con este número de serie.",
   "counterfeit.cardKeyMismatch":
     "El código QR no coincide con la tarjeta que el proveedor emitió con este número de serie.",
-  "counterfeit.proofInvalid": "La tarjeta no está entre las que el proveedor registró en la blockchain.",
 
   "invalid.title": "Esto no es el código QR de una tarjeta",
   "invalid.empty": "No se recibió ningún dato. Escanea el código QR del frente de la tarjeta.",
@@ -49,7 +53,8 @@ export const es: Messages = {
   "invalid.version": "La tarjeta se hizo con una versión más nueva de CardProof. Actualiza este verificador.",
   "invalid.printedForV1":
     "Esta tarjeta se imprimió para CardProof v1, que este verificador ya no comprueba. Pide al vendedor o al proveedor de la tarjeta que la reemplace.",
-  "invalid.checksum": "Los datos de la tarjeta están dañados o mal escritos. Escanea el código QR de nuevo.",
+  "invalid.checksum":
+    "Este código QR puede estar dañado o manipulado: sus dígitos de control no coinciden. Escanéalo de nuevo con buena luz o escribe el enlace impreso debajo. Si sigue fallando, no compres ni aceptes la tarjeta y pide otra al vendedor.",
   "invalid.malformed": "Los datos de la tarjeta no tienen un formato válido. No confíes en esta tarjeta.",
   "invalid.secret":
     "Este es el código secreto de la tarjeta, no su código QR público. Mantenlo en privado; escanea el QR del frente.",
@@ -76,19 +81,51 @@ export const es: Messages = {
     "El registro de la tarjeta {registry}… en la cadena {chainId} no está en la lista permitida de este verificador.",
   "evidence.status": "Estado leído de la blockchain en el bloque {block}: {status}.",
   "evidence.proof.verified":
-    "Prueba comprobada en este navegador contra la raíz del lote en la blockchain ({depth} hashes): la tarjeta es una de las {count} que el proveedor registró.",
+    "Prueba de {source} comprobada en este navegador contra la raíz del lote en la blockchain ({depth} hashes): la tarjeta es una de las {count} que el proveedor registró.",
   "evidence.proof.cardKeyMismatch":
-    "El código QR de la tarjeta no coincide con la clave de la tarjeta en la lista del proveedor.",
-  "evidence.proof.proofInvalid": "La prueba no lleva a la raíz del lote en la blockchain.",
-  "evidence.proof.indexerDown": "Prueba no comprobada: no se pudo conectar con el servicio de historial (indexador).",
+    "Una prueba de {source} que llega a la raíz del lote en la blockchain muestra que la tarjeta del proveedor con este número de serie tiene otra clave que este código QR.",
   "evidence.proof.noManifest": "Prueba no comprobada: el proveedor aún no publicó la lista de tarjetas de este lote.",
-  "evidence.history.matches":
-    "El historial del indexador coincide con la cadena de hashes de la blockchain ({seq} cambios del lote, bloque {block}).",
-  "evidence.history.behind":
-    "El historial del indexador va por detrás de la blockchain ({indexed} de {onChain} cambios): pueden faltar los más recientes.",
-  "evidence.history.mismatch":
-    "El historial del indexador no coincide con la cadena de hashes de la blockchain. No confíes en el historial.",
-  "evidence.history.notChecked": "Historial no comprobado: no se pudo conectar con el indexador.",
+  "evidence.proof.badProof":
+    "Prueba no comprobada: {sources} devolvió una prueba que no coincide con la blockchain, así que se ignoró.",
+  "evidence.proof.sourcesDown": "Prueba no comprobada: no se pudo conectar con ninguna fuente de pruebas.",
+  "evidence.proof.noSource":
+    "Prueba no comprobada: este verificador no tiene ninguna fuente de pruebas para este registro.",
+  "evidence.source.indexer": "el servicio de historial",
+  "evidence.history.checked":
+    "Cada uno de los {shown} eventos del historial se obtuvo del nodo de la blockchain y se comparó campo por campo, y el estado de la tarjeta tras ellos (titular, activación, revocación, canje) es el de la blockchain.",
+  "evidence.history.complete": "Esta página obtuvo los {seq} cambios del lote: el historial está completo.",
+  "evidence.history.partial":
+    "{unfetched} de los {seq} cambios del lote no se obtuvieron aquí; el servicio de historial dice que no afectan a esta tarjeta. Ocultar uno rompería la cadena de titulares o el estado final, salvo una tarjeta enviada y devuelta. El comando cardproof audit comprueba toda la cadena de hashes del lote.",
+  "evidence.history.fromNode":
+    "{count} eventos recientes se leyeron directamente del nodo: el servicio de historial aún no los tiene.",
+  "evidence.history.altered":
+    "El servicio de historial devolvió un historial alterado. El historial muestra solo lo que confirma la blockchain; el veredicto viene de la blockchain.",
+  "evidence.history.indexerDown":
+    "Historial no comprobado: no se pudo conectar con el servicio de historial (indexador).",
+  "evidence.history.noHistory": "Historial no comprobado: el servicio de historial no tiene historial de esta tarjeta.",
+  "evidence.history.rpcFailed": "Historial no comprobado: el nodo de la blockchain no devolvió los eventos.",
+  "evidence.history.tooLong":
+    "Historial no comprobado: el servicio de historial lista más eventos de los que esta página comprueba.",
+  "evidence.history.noIndexer": "No hay un servicio de historial configurado, así que no se muestra el historial.",
+  "history.problem.notOnChain": "Un evento “{event}” que lista (bloque {block}) no está en la blockchain.",
+  "history.problem.altered": "El evento {seq} ({event}) fue alterado: {fields}.",
+  "history.problem.listedTwice": "El evento {seq} ({event}) aparece dos veces.",
+  "history.problem.omitted": "El evento {seq} ({event}) fue omitido.",
+  "history.problem.hashLink": "El evento {seq} ({event}) no encaja en la cadena de hashes del lote.",
+  "history.problem.custodyGap":
+    "El evento {seq} ({event}) mueve la tarjeta desde una cuenta a la que el historial nunca se la dio: faltan eventos.",
+  "history.problem.noIssuance": "El historial no empieza con la emisión del lote.",
+  "history.problem.stateDiffers":
+    "Tras los eventos listados, {fields} de la tarjeta difiere de la blockchain: faltan eventos o son inventados.",
+  "history.field.holder": "el titular",
+  "history.field.activated": "la activación",
+  "history.field.revoked": "la revocación",
+  "history.field.redeemed": "el canje",
+  "event.BatchIssued": "emisión",
+  "event.LotTransferred": "transferencia",
+  "event.LotActivated": "activación",
+  "event.LotRevoked": "revocación",
+  "event.VoucherRedeemed": "canje",
   "evidence.unavailable": "El nodo de blockchain {node} no respondió.",
 
   "status.Unknown": "desconocido",
@@ -115,7 +152,13 @@ export const es: Messages = {
   "timeline.from": "desde {who}",
   "timeline.escrow": "depósito de garantía de pago",
   "timeline.block": "bloque {block}",
-  "timeline.unavailable": "El historial no está disponible ahora: no se pudo conectar con el indexador.",
+  "timeline.unavailable":
+    "El historial no está disponible ahora: no se pudo conectar con el servicio de historial (indexador).",
+  "timeline.noHistory": "El servicio de historial no tiene historial de esta tarjeta.",
+  "timeline.rpcFailed":
+    "El historial no se pudo comprobar con la blockchain ahora, así que no se muestra. Inténtalo de nuevo.",
+  "timeline.source.omitted": "omitido por el servicio de historial",
+  "timeline.source.node": "leído del nodo: más reciente que el servicio de historial",
   "timeline.explorer": "ver transacción",
 
   "code.heading": "Comprobar mi código raspado",

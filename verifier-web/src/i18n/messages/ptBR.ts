@@ -33,14 +33,18 @@ export const ptBR: Messages = {
   "verdict.unavailable.wrongChain":
     "O nó de blockchain usado por este verificador atende outra rede. Isso não diz nada sobre o cartão.",
   "verdict.unavailable.noRpc": "Nenhum nó de blockchain está configurado para a rede deste cartão.",
+  "verdict.unavailable.badHint":
+    "O nó da blockchain não consegue encontrar este cartão sozinho, e a posição que o serviço de histórico informou está errada. Isso não diz nada sobre o cartão: tente mais tarde.",
   "verdict.retry": "Tentar novamente",
   "verdict.partial": "Verificação parcial: {why}",
+  "verdict.unproven.title": "Não foi possível comprovar agora que o cartão é autêntico",
+  "verdict.unproven.text":
+    "A blockchain conhece este número de série e ele não foi usado, mas não foi possível verificar que este QR code pertence a ele. Não confie ainda neste cartão: tente de novo em instantes.",
 
   "counterfeit.batchNotIssued": "Nenhum lote com este número foi emitido no registro.",
   "counterfeit.serialOutOfRange": "O lote não tem nenhum cartão com este número de série.",
   "counterfeit.cardKeyMismatch":
     "O QR code não corresponde ao cartão que o fornecedor emitiu com este número de série.",
-  "counterfeit.proofInvalid": "O cartão não está entre os cartões que o fornecedor registrou na blockchain.",
 
   "invalid.title": "Isto não é o QR code de um cartão",
   "invalid.empty": "Nenhum dado foi informado. Escaneie o QR code na frente do cartão.",
@@ -50,7 +54,8 @@ export const ptBR: Messages = {
   "invalid.version": "O cartão foi feito por uma versão mais nova do CardProof. Atualize este verificador.",
   "invalid.printedForV1":
     "Este cartão foi impresso para o CardProof v1, que este verificador não confere mais. Peça ao vendedor ou ao fornecedor do cartão que o substitua.",
-  "invalid.checksum": "Os dados do cartão estão danificados ou digitados errado. Escaneie o QR code de novo.",
+  "invalid.checksum":
+    "Este QR code pode estar danificado ou adulterado: os dígitos de verificação não conferem. Escaneie de novo com boa luz ou digite o link impresso abaixo dele. Se continuar falhando, não compre nem aceite o cartão e peça outro ao vendedor.",
   "invalid.malformed": "Os dados do cartão não estão bem formados. Não confie neste cartão.",
   "invalid.secret":
     "Este é o código secreto do cartão, não o QR code público. Mantenha-o em sigilo; escaneie o QR na frente do cartão.",
@@ -76,19 +81,49 @@ export const ptBR: Messages = {
     "O registro do cartão {registry}… na rede {chainId} não está na lista permitida deste verificador.",
   "evidence.status": "Status lido da blockchain no bloco {block}: {status}.",
   "evidence.proof.verified":
-    "Prova verificada neste navegador contra a raiz do lote na blockchain ({depth} hashes): o cartão é um dos {count} cartões registrados pelo fornecedor.",
+    "Prova de {source} verificada neste navegador contra a raiz do lote na blockchain ({depth} hashes): o cartão é um dos {count} cartões que o fornecedor registrou.",
   "evidence.proof.cardKeyMismatch":
-    "O QR code do cartão não corresponde à chave do cartão na lista de cartões do fornecedor.",
-  "evidence.proof.proofInvalid": "A prova não leva à raiz do lote na blockchain.",
-  "evidence.proof.indexerDown": "Prova não verificada: o serviço de histórico (indexador) não pôde ser acessado.",
+    "Uma prova de {source} que chega à raiz do lote na blockchain mostra que o cartão do fornecedor com este número de série tem outra chave que este QR code.",
   "evidence.proof.noManifest": "Prova não verificada: o fornecedor ainda não publicou a lista de cartões deste lote.",
-  "evidence.history.matches":
-    "O histórico do indexador confere com a cadeia de hashes da blockchain ({seq} alterações do lote, bloco {block}).",
-  "evidence.history.behind":
-    "O histórico do indexador está atrasado em relação à blockchain ({indexed} de {onChain} alterações): as mais recentes podem faltar.",
-  "evidence.history.mismatch":
-    "O histórico do indexador não confere com a cadeia de hashes da blockchain. Não confie na linha do tempo.",
-  "evidence.history.notChecked": "Histórico não verificado: o indexador não pôde ser acessado.",
+  "evidence.proof.badProof":
+    "Prova não verificada: {sources} devolveu uma prova que não confere com a blockchain, por isso foi ignorada.",
+  "evidence.proof.sourcesDown": "Prova não verificada: nenhuma fonte de provas pôde ser acessada.",
+  "evidence.proof.noSource": "Prova não verificada: este verificador não tem fonte de provas para este registro.",
+  "evidence.source.indexer": "o serviço de histórico",
+  "evidence.history.checked":
+    "Cada um dos {shown} eventos do histórico foi obtido do nó da blockchain e comparado campo a campo, e o estado do cartão depois deles (titular, ativação, revogação, resgate) é o da blockchain.",
+  "evidence.history.complete": "Esta página obteve todas as {seq} mudanças do lote: o histórico está completo.",
+  "evidence.history.partial":
+    "{unfetched} das {seq} mudanças do lote não foram obtidas aqui; o serviço de histórico diz que não envolvem este cartão. Esconder uma delas quebraria a cadeia de titulares ou o estado final, exceto um cartão enviado e devolvido. O comando cardproof audit verifica toda a cadeia de hashes do lote.",
+  "evidence.history.fromNode":
+    "{count} eventos recentes foram lidos diretamente do nó: o serviço de histórico ainda não chegou a eles.",
+  "evidence.history.altered":
+    "O serviço de histórico devolveu um histórico alterado. O histórico mostra só o que a blockchain confirma; o veredito vem da blockchain.",
+  "evidence.history.indexerDown": "Histórico não verificado: o serviço de histórico (indexador) não pôde ser acessado.",
+  "evidence.history.noHistory": "Histórico não verificado: o serviço de histórico não tem histórico deste cartão.",
+  "evidence.history.rpcFailed": "Histórico não verificado: o nó da blockchain não devolveu os eventos.",
+  "evidence.history.tooLong":
+    "Histórico não verificado: o serviço de histórico lista mais eventos do que esta página verifica.",
+  "evidence.history.noIndexer": "Nenhum serviço de histórico está configurado, então o histórico não é mostrado.",
+  "history.problem.notOnChain": "Um evento “{event}” listado (bloco {block}) não está na blockchain.",
+  "history.problem.altered": "O evento {seq} ({event}) foi alterado: {fields}.",
+  "history.problem.listedTwice": "O evento {seq} ({event}) aparece duas vezes.",
+  "history.problem.omitted": "O evento {seq} ({event}) foi omitido.",
+  "history.problem.hashLink": "O evento {seq} ({event}) não se encaixa na cadeia de hashes do lote.",
+  "history.problem.custodyGap":
+    "O evento {seq} ({event}) move o cartão de uma conta que o histórico nunca lhe deu: faltam eventos.",
+  "history.problem.noIssuance": "O histórico não começa com a emissão do lote.",
+  "history.problem.stateDiffers":
+    "Depois dos eventos listados, {fields} do cartão difere da blockchain: há eventos faltando ou inventados.",
+  "history.field.holder": "o titular",
+  "history.field.activated": "a ativação",
+  "history.field.revoked": "a revogação",
+  "history.field.redeemed": "o resgate",
+  "event.BatchIssued": "emissão",
+  "event.LotTransferred": "transferência",
+  "event.LotActivated": "ativação",
+  "event.LotRevoked": "revogação",
+  "event.VoucherRedeemed": "resgate",
   "evidence.unavailable": "O nó de blockchain {node} não respondeu.",
 
   "status.Unknown": "desconhecido",
@@ -115,7 +150,13 @@ export const ptBR: Messages = {
   "timeline.from": "de {who}",
   "timeline.escrow": "custódia de pagamento (escrow)",
   "timeline.block": "bloco {block}",
-  "timeline.unavailable": "O histórico não está disponível agora: o indexador não pôde ser acessado.",
+  "timeline.unavailable":
+    "O histórico não está disponível agora: o serviço de histórico (indexador) não pôde ser acessado.",
+  "timeline.noHistory": "O serviço de histórico não tem histórico deste cartão.",
+  "timeline.rpcFailed":
+    "O histórico não pôde ser verificado na blockchain agora, por isso não é mostrado. Tente de novo.",
+  "timeline.source.omitted": "omitido pelo serviço de histórico",
+  "timeline.source.node": "lido do nó: mais recente que o serviço de histórico",
   "timeline.explorer": "ver transação",
 
   "code.heading": "Conferir meu código raspado",
