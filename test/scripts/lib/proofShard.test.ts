@@ -104,7 +104,7 @@ describe("proof shards", function () {
   it("yields proofs that fail against the root when a card key in the shard is changed", function () {
     const { tree, shards } = makeBatch(100, 3);
     const shard = readBack(shards[5]!);
-    shard.cardKeys[20 * 2] ^= 1; // serial 42's key
+    shard.cardKeys[20 * 2]! ^= 1; // serial 42's key
     expect(verifies(shard, 42, tree.root)).to.equal(false);
     // The other cards of the shard fail too: their subtree no longer hashes to the real node.
     expect(verifies(shard, 41, tree.root)).to.equal(false);
