@@ -5,8 +5,10 @@
  *   does after rebuilding the tree): seconds, files, folder bytes;
  * - the bytes a phone fetches for one card: its shard file, raw and gzipped (what a static host or
  *   CDN sends with `Content-Encoding: gzip`), for a full shard and the largest file;
- * - deriving and verifying a card's proof from its shard in Node (V8, the engine of Chromium):
- *   JSON.parse, decode, rebuild the shard's subtree, verify against the root; median and p99.
+ * - deriving and verifying a card's proof from its shard: JSON.parse, decode, rebuild the shard's
+ *   subtree, verify against the root; median and p99 in Node, and median in Debian's Chromium
+ *   (the page's own code, bundled by esbuild), as is and with DevTools' 4x CPU slowdown (what
+ *   DevTools calls a mid-tier mobile).
  *
  *   npm run bench:shards                    table on stdout, progress on stderr
  *   npm run -s bench:shards -- --json       the same figures as one JSON document on stdout
@@ -21,7 +23,10 @@ import { randomInt } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+
+import { build } from "esbuild";
 
 import type { Address } from "viem";
 
@@ -32,6 +37,7 @@ import { proofShardCardProof } from "../lib/proofShardCardProof.js";
 import { PROOF_SHARD_BITS, decodeProofShard, proofShardOf, proofShardPath } from "../lib/proofShardFormat.js";
 import { writeProofShards } from "../lib/proofShardWriter.js";
 import { verifyMerkleProof } from "../lib/verifyMerkleProof.js";
+import { launchVerifierBrowser } from "../../test/helpers/verifierBrowser.js";
 import { percentile } from "./indexer/summarizeLatencies.js";
 import { argumentsAfterScript } from "./lib/argumentsAfterScript.js";
 import { BenchUsageError } from "./lib/BenchUsageError.js";
@@ -73,7 +79,14 @@ type ShardRow = {
   proofSiblings: number;
   deriveMedianMs: number;
   deriveP99Ms: number;
+  chromiumMedianMs: number;
+  chromiumSlowedMedianMs: number;
 };
+
+/** Random cards timed in Chromium per shard size and CPU rate (after as many untimed ones). */
+const BROWSER_SAMPLES = 50;
+/** DevTools' CPU slowdown for a mid-tier phone. */
+const CPU_SLOWDOWN = 4;
 
 const log = (line: string) => console.error(`[bench:shards] ${line}`);
 
@@ -105,6 +118,7 @@ try {
   const tree = buildMerkleTree(leaves);
   log(`built a ${cards.toLocaleString("en-US")}-card batch and its tree in ${seconds(started)} s`);
 
+  const browser = await startBrowserDeriver();
   const rows: ShardRow[] = [];
   for (const shardBits of SHARD_BITS) {
     const out = join(dir, `bits-${shardBits}`);
@@ -142,6 +156,9 @@ try {
       return i < SAMPLES ? -1 : performance.now() - begin; // the first half warms the JIT up
     });
     const timed = times.filter((time) => time >= 0);
+    const browserCards = serials.slice(0, 2 * BROWSER_SAMPLES).map((serial) => ({ serial, text: texts.get(serial)! }));
+    const chromiumMedianMs = await browser.median(browserCards, shardBits, tree.root, 1);
+    const chromiumSlowedMedianMs = await browser.median(browserCards, shardBits, tree.root, CPU_SLOWDOWN);
     rows.push({
       cardsPerShard: 2 ** shardBits,
       shardBits,
@@ -155,10 +172,13 @@ try {
       proofSiblings: siblings,
       deriveMedianMs: percentile(timed, 50),
       deriveP99Ms: percentile(timed, 99),
+      chromiumMedianMs,
+      chromiumSlowedMedianMs,
     });
     log(`${2 ** shardBits} cards per shard: written in ${writeSeconds.toFixed(1)} s`);
     rmSync(out, { recursive: true, force: true });
   }
+  await browser.close();
 
   const settings = { cards, samples: SAMPLES, cpu: cpus()[0]?.model ?? "unknown", node: process.version };
   if (flags.json) {
@@ -167,7 +187,8 @@ try {
     const kb = (bytes: number) => (bytes / 1000).toFixed(1);
     console.log(
       `Static proof shards of a ${cards.toLocaleString("en-US")}-card batch (pseudo-random card keys; ` +
-        `derive+verify over ${SAMPLES} random cards; ${settings.node})\n`,
+        `derive+verify: median and p99 over ${SAMPLES} random cards in Node ${settings.node}, median over ` +
+        `${BROWSER_SAMPLES} in Chromium)\n`,
     );
     console.log(
       renderTable(
@@ -180,8 +201,10 @@ try {
           ">gzip KB",
           ">max KB",
           ">max gzip KB",
-          ">derive+verify median ms",
-          ">p99 ms",
+          ">node median ms",
+          ">node p99 ms",
+          ">chromium ms",
+          `>chromium ${CPU_SLOWDOWN}x slower ms`,
         ],
         rows.map((row) => [
           row.cardsPerShard.toLocaleString("en-US"),
@@ -194,6 +217,8 @@ try {
           kb(row.maxFetchGzipBytes),
           row.deriveMedianMs.toFixed(2),
           row.deriveP99Ms.toFixed(2),
+          row.chromiumMedianMs.toFixed(1),
+          row.chromiumSlowedMedianMs.toFixed(1),
         ]),
       ),
     );
@@ -203,6 +228,62 @@ try {
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Debian's Chromium with the page's derivation code (proofShardFormat, proofShardCardProof,
+ * verifyMerkleProof, hashLeaf) bundled by esbuild for the browser, as the page ships it.
+ */
+async function startBrowserDeriver() {
+  const repo = fileURLToPath(new URL("../../", import.meta.url));
+  const bundle = await build({
+    stdin: {
+      contents: `
+        import { decodeProofShard } from "./scripts/lib/proofShardFormat.ts";
+        import { proofShardCardProof } from "./scripts/lib/proofShardCardProof.ts";
+        import { hashLeaf } from "./scripts/lib/hashLeaf.ts";
+        import { verifyMerkleProof } from "./scripts/lib/verifyMerkleProof.ts";
+        globalThis.cardproofDerive = (text, card, shardBits, root) => {
+          const at = { chainId: BigInt(card.chainId), registry: card.registry, batchId: BigInt(card.batchId), serial: card.serial };
+          const shard = decodeProofShard(JSON.parse(text), { ...at, shard: Math.floor(at.serial / 2 ** shardBits), shardBits });
+          const { cardKey, proof } = proofShardCardProof(shard, at.serial);
+          return verifyMerkleProof(proof, root, hashLeaf({ ...at, cardKey }));
+        };`,
+      resolveDir: repo,
+      loader: "ts",
+    },
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    minify: true,
+    write: false,
+  });
+  const browser = await launchVerifierBrowser();
+  const page = await (await browser.newContext()).newPage();
+  await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+  const cdp = await page.context().newCDPSession(page);
+  const card = { chainId: String(CONTEXT.chainId), registry: CONTEXT.registry, batchId: String(CONTEXT.batchId) };
+  return {
+    /** Median ms per card in the page (the first half of `cards` warms up), at `1 / rate` of the CPU. */
+    async median(cards: { serial: number; text: string }[], shardBits: number, root: string, rate: number) {
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate });
+      const times = await page.evaluate(
+        ({ cards, card, shardBits, root }) => {
+          const derive = (globalThis as unknown as { cardproofDerive: (...args: unknown[]) => boolean })
+            .cardproofDerive;
+          return cards.map(({ serial, text }) => {
+            const begin = performance.now();
+            if (!derive(text, { ...card, serial }, shardBits, root)) throw new Error(`card ${serial} did not verify`);
+            return performance.now() - begin;
+          });
+        },
+        { cards, card, shardBits, root },
+      );
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+      return percentile(times.slice(cards.length / 2), 50);
+    },
+    close: () => browser.close(),
+  };
 }
 
 function seconds(since: number): string {
