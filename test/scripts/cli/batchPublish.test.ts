@@ -10,6 +10,9 @@ import { proofShardCardProof } from "../../../scripts/lib/proofShardCardProof.js
 import { decodeProofShard, proofShardOf, proofShardPath } from "../../../scripts/lib/proofShardFormat.js";
 import { verifyMerkleProof } from "../../../scripts/lib/verifyMerkleProof.js";
 import { voucherRegistryAbi } from "../../../scripts/lib/voucherRegistryAbi.js";
+import { createLogger } from "../../../server/internal/createLogger.js";
+import { DEFAULT_CONFIG } from "../../../server/internal/loadConfig.js";
+import { startServer } from "../../../server/startServer.js";
 import { HARDHAT_KEYS, startCliChain, type CliChain } from "../../helpers/cliHarness.js";
 
 const PASSPHRASE = "correct horse battery staple";
@@ -24,6 +27,7 @@ describe("cardproof batch publish --static", function () {
   let chain: CliChain;
   let registry: Address;
   let minted: MintResult;
+  let batchCard: { chainId: bigint; registry: Address; batchId: bigint };
   const asIssuer = { CARDPROOF_PRIVATE_KEY: HARDHAT_KEYS[1], CARDPROOF_CODES_PASSPHRASE: PASSPHRASE };
 
   async function sendAsAdmin(functionName: "pause" | "unpause") {
@@ -59,6 +63,7 @@ describe("cardproof batch publish --static", function () {
     );
     expect(run.code, run.stderr).to.equal(0);
     minted = run.json<MintResult>();
+    batchCard = { chainId: 31_337n, registry, batchId: BigInt(minted.batchId) };
   });
 
   after(async function () {
@@ -184,6 +189,51 @@ describe("cardproof batch publish --static", function () {
     const run = await chain.cardproof(["batch", "publish", copy, "--static", join(chain.workdir, "shards-bad")]);
     expect(run.code).to.equal(1);
     expect(run.stderr).to.contain(`is not the manifest batch ${minted.batchId} was issued with`);
+  });
+
+  it("with --indexer-url too, writes the shards and uploads the manifest to the indexer", async function () {
+    const indexer = await startServer({
+      config: {
+        ...DEFAULT_CONFIG,
+        rpcUrls: [chain.rpcUrl],
+        chainId: 31_337,
+        registryAddress: registry.toLowerCase() as Address,
+        pollIntervalMs: 20,
+        finality: "depth",
+        dbPath: ":memory:",
+        apiPort: 0,
+        verifierDir: join(chain.workdir, "no-page"),
+      },
+      logger: createLogger({ level: "silent" }),
+    });
+    try {
+      const dir = join(chain.workdir, "shards-and-indexer");
+      const run = await chain.cardproof([
+        "batch",
+        "publish",
+        minted.folder,
+        "--static",
+        dir,
+        "--indexer-url",
+        indexer.url,
+        "--json",
+      ]);
+      expect(run.code, run.stderr).to.equal(0);
+      const result = run.json<PublishResult & { manifestUrl: string }>();
+      expect(result.static.status).to.equal("written");
+      expect(result.manifestUrl).to.equal(`${indexer.url}/v1/batches/${minted.batchId}/manifest`);
+      const proof = await fetch(`${indexer.url}/v1/batches/${minted.batchId}/cards/1500/proof`);
+      expect(proof.status).to.equal(200);
+      const shard = decodeProofShard(
+        JSON.parse(await readFile(join(dir, proofShardPath({ ...batchCard, serial: 1500 })), "utf8")),
+        { ...batchCard, shard: 1 },
+      );
+      expect(proofShardCardProof(shard, 1500).proof).to.deep.equal(
+        ((await proof.json()) as { data: { proof: Hex[] } }).data.proof,
+      );
+    } finally {
+      await indexer.stop();
+    }
   });
 
   it("asks for --indexer-url or --static when given neither", async function () {
