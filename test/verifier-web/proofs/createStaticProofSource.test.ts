@@ -45,6 +45,7 @@ describe("verifier-web createStaticProofSource", function () {
           () => res.writeHead(404).end("not found"),
         );
       } else if (prefix === "failing") res.writeHead(500).end("internal error");
+      else if (prefix === "huge") res.writeHead(200, { "content-length": "5000000" }).end("x".repeat(5_000_000));
       else if (prefix === "html") res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><p>hello");
       else if (prefix === "wrong-batch") {
         // A genuine shard, but of card 5's batch and shard, whatever was asked for.
@@ -84,12 +85,17 @@ describe("verifier-web createStaticProofSource", function () {
     expect(error).to.be.instanceOf(ProofNotPublishedError);
   });
 
-  it("reports the source unavailable on a server error, a non-JSON answer or a shard for another card", async function () {
-    for (const prefix of ["failing", "html", "wrong-batch"]) {
+  it("reports the source unavailable on a server error, a non-JSON answer, a shard for another card or a huge file", async function () {
+    for (const prefix of ["failing", "html", "wrong-batch", "huge"]) {
       const source = createStaticProofSource(`${base}/${prefix}/`);
       const error = await source.proof({ ...context, serial: 1_200 }).catch((e: unknown) => e);
       expect(error, prefix).to.be.instanceOf(ProofSourceUnavailableError);
     }
+    // A declared size far beyond a shard's is refused before the body is read.
+    const huge = await createStaticProofSource(`${base}/huge/`)
+      .proof({ ...context, serial: 0 })
+      .catch((e: unknown) => e);
+    expect((huge as Error).message).to.contain("far larger than a shard");
     // The wrong-batch host serves shard 0 of the right batch, but card 1,200 lives in shard 1.
     const wrongCard = await createStaticProofSource(`${base}/wrong-batch/`)
       .proof({ ...context, serial: 1_200 })

@@ -45,6 +45,11 @@ export function createStaticProofSource(baseUrl: string, { timeoutMs = 4_000 }: 
           throw new ProofNotPublishedError(`batch ${card.batchId} is not published at ${base}`);
         }
         if (!response.ok) throw new ProofSourceUnavailableError(`the proof source answered HTTP ${response.status}`);
+        // A declared size far beyond a shard's is refused before it is downloaded.
+        if (Number(response.headers.get("content-length") ?? 0) > MAX_SHARD_CHARS) {
+          await response.body?.cancel();
+          throw new ProofSourceUnavailableError("the proof source served a file far larger than a shard");
+        }
         text = await response.text();
       } catch (error) {
         if (error instanceof ProofNotPublishedError || error instanceof ProofSourceUnavailableError) throw error;
