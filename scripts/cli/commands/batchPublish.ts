@@ -72,11 +72,15 @@ batch's shards, and publishing the same batch again changes nothing.`,
       const shards = await publishShards(ctx, { folder, plan, manifest, dir: resolve(staticDir) });
       data.static = shards.data;
       lines.push(...shards.lines);
-      // With an indexer upload still to come, say now what is already done.
-      if (indexerUrl !== undefined) for (const line of shards.lines) output.info(line);
     }
     if (indexerUrl !== undefined) {
-      const url = await publishManifest(ctx, { indexerUrl, batchId: plan.batchId, manifest });
+      const url = await publishManifest(ctx, { indexerUrl, batchId: plan.batchId, manifest }).catch(
+        (error: unknown) => {
+          // The shards are written whatever the indexer says: say so before its error.
+          for (const line of lines) output.info(line);
+          throw error;
+        },
+      );
       data.manifestUrl = url;
       lines.push(`manifest of batch ${plan.batchId} published: ${url}`);
     }

@@ -236,6 +236,24 @@ describe("cardproof batch publish --static", function () {
     }
   });
 
+  it("keeps the shards and says so when the indexer cannot be reached", async function () {
+    const dir = join(chain.workdir, "shards-no-indexer");
+    const run = await chain.cardproof([
+      "batch",
+      "publish",
+      minted.folder,
+      "--static",
+      dir,
+      "--indexer-url",
+      "http://127.0.0.1:9/",
+    ]);
+    expect(run.code).to.equal(1);
+    expect(run.stderr)
+      .to.contain(`proof shards of batch ${minted.batchId} written to`)
+      .and.contain("cannot reach the indexer at http://127.0.0.1:9/");
+    expect(await readdir(join(dir, "31337", registry.toLowerCase(), minted.batchId))).to.include("0.json");
+  });
+
   it("asks for --indexer-url or --static when given neither", async function () {
     const run = await chain.cardproof(["batch", "publish", minted.folder]);
     expect(run.code).to.equal(2);

@@ -66,4 +66,5 @@ export function createStaticProofSource(baseUrl: string, { timeoutMs = 4_000 }: 
   };
 }
 
+/** A proof source over static shards, as {@link createStaticProofSource} returns it. */
 export type StaticProofSource = ReturnType<typeof createStaticProofSource>;
