@@ -63,6 +63,7 @@ export async function startServer({
         escrow: config.escrowAddress,
         rpcUrls: config.publicRpcUrls ?? loopbackUrls(config.rpcUrls),
         explorerUrl: config.explorerUrl,
+        proofShardsUrls: config.proofShardsUrls,
       },
     },
     probeHead: async (signal) => hexToNumber(await probe.request<Hex>("eth_blockNumber", [], { signal })),

@@ -15,6 +15,8 @@ export type DemoOptions = {
   rpcPort: number;
   /** Port of the indexer's API and the verifier page (0: any free port). */
   apiPort: number;
+  /** Port of the static server of the demo batch's proof shards (0: any free port). */
+  shardsPort: number;
   /** The demo's own folder, emptied at every start. */
   dir: string;
   /** Stop once everything is set up and the summary printed (CI, tests). */
@@ -28,6 +30,7 @@ indexer and its API, prints links and QR codes to try, and keeps running until C
 
   --rpc-port <n>       JSON-RPC port of the local chain (env CARDPROOF_DEMO_RPC_PORT; default ${DEFAULT_RPC_PORT}; 0: any free port)
   --api-port <n>       port of the indexer API and verifier page (env CARDPROOF_DEMO_API_PORT; default ${DEFAULT_API_PORT}; 0: any)
+  --shards-port <n>    port of the static proof shard server (env CARDPROOF_DEMO_SHARDS_PORT; default 0: any free port)
   --dir <folder>       the demo's files, emptied at every start (env CARDPROOF_DEMO_DIR; default ${DEFAULT_DEMO_DIR})
   --exit-when-ready    stop cleanly once everything is set up (env CARDPROOF_DEMO_EXIT_WHEN_READY=1)
   -h, --help           this text`;
@@ -50,6 +53,7 @@ export function readDemoOptions(
       options: {
         "rpc-port": { type: "string" },
         "api-port": { type: "string" },
+        "shards-port": { type: "string" },
         dir: { type: "string" },
         "exit-when-ready": { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -74,14 +78,21 @@ export function readDemoOptions(
   };
   const rpcPort = port("rpc-port", "CARDPROOF_DEMO_RPC_PORT", DEFAULT_RPC_PORT);
   const apiPort = port("api-port", "CARDPROOF_DEMO_API_PORT", DEFAULT_API_PORT);
+  const shardsPort = port("shards-port", "CARDPROOF_DEMO_SHARDS_PORT", 0);
   if (rpcPort !== 0 && rpcPort === apiPort) {
     throw new CliError(`the chain and the API cannot share port ${rpcPort}`, { exitCode: 2 });
+  }
+  if (shardsPort !== 0 && (shardsPort === rpcPort || shardsPort === apiPort)) {
+    throw new CliError(`the proof shard server cannot share port ${shardsPort} with the chain or the API`, {
+      exitCode: 2,
+    });
   }
   const flagEnv = (env.CARDPROOF_DEMO_EXIT_WHEN_READY ?? "").trim().toLowerCase();
   return {
     host: "127.0.0.1",
     rpcPort,
     apiPort,
+    shardsPort,
     dir: values.dir ?? (env.CARDPROOF_DEMO_DIR?.trim() || DEFAULT_DEMO_DIR),
     exitWhenReady: values["exit-when-ready"] === true || ["1", "true", "yes"].includes(flagEnv),
   };

@@ -21,6 +21,7 @@ import { presentCard, type ShowcaseCard } from "./presentCard.js";
 import type { DemoOptions } from "./readDemoOptions.js";
 import { startDemoIndexer } from "./startDemoIndexer.js";
 import { startLocalChain } from "./startLocalChain.js";
+import { startShardServer } from "./startShardServer.js";
 
 /**
  * The passphrase of the demo batch's codes file. A DEMO value: printed on purpose, worthless for
@@ -48,7 +49,7 @@ const PRINTED_SERIALS = "0-5";
 /** Cards `cardproof audit` compares one by one (the API's rate limit makes each ~25 ms). */
 const AUDIT_SAMPLE = 20;
 /** The `cardproof` steps, for `[n/TOTAL]` (the status step runs once per showcase card). */
-const TOTAL_STEPS = 14 + SHOWCASE_CARDS.length;
+const TOTAL_STEPS = 15 + SHOWCASE_CARDS.length;
 
 /** What `runDemo` hands back once everything is up. */
 export type RunningDemo = {
@@ -89,10 +90,12 @@ export async function runDemo(
   const { host, dir } = options;
   const rpcPortHint = `start on another port: npm start -- --rpc-port <n> (or CARDPROOF_DEMO_RPC_PORT)`;
   const apiPortHint = `start on another port: npm start -- --api-port <n> (or CARDPROOF_DEMO_API_PORT)`;
+  const shardsPortHint = `start on another port: npm start -- --shards-port <n> (or CARDPROOF_DEMO_SHARDS_PORT)`;
 
   signal.throwIfAborted();
   await assertPortFree({ host, port: options.rpcPort, purpose: "the local chain", hint: rpcPortHint });
   await assertPortFree({ host, port: options.apiPort, purpose: "the indexer API", hint: apiPortHint });
+  await assertPortFree({ host, port: options.shardsPort, purpose: "the proof shard server", hint: shardsPortHint });
   await emptyDemoDir(dir);
   write(`starting clean: the local chain keeps no state between runs, so ${dir}/ was emptied`);
 
@@ -121,6 +124,7 @@ export async function runDemo(
   const deploymentPath = join(dir, "deployment.json");
   const batchDir = join(dir, "batch");
   const cardsDir = join(dir, "cards");
+  const shardsDir = join(dir, "proof-shards");
   // The CLI reads these like any shell would; the demo sets them for its own process only.
   process.env.CARDPROOF_RPC_URL = chain.rpcUrl;
   process.env.CARDPROOF_DEPLOYMENT = deploymentPath;
@@ -142,6 +146,12 @@ export async function runDemo(
   });
   const deployment = await readDeployment(deploymentPath);
 
+  // Started before the indexer, whose page lists it as a proof source; it stops (silently) after the indexer.
+  await mkdir(shardsDir, { recursive: true });
+  const shards = await startShardServer({ dir: shardsDir, host, port: options.shardsPort, portHint: shardsPortHint });
+  defer(() => shards.close());
+  const shardsBase = `${shards.url}/`;
+
   const indexer = await startDemoIndexer({
     rpcUrl: chain.rpcUrl,
     deployment,
@@ -150,6 +160,7 @@ export async function runDemo(
     host,
     port: options.apiPort,
     portHint: apiPortHint,
+    proofShardsUrls: [shardsBase],
     onProblem: warn,
   });
   defer(async () => {
@@ -186,6 +197,10 @@ export async function runDemo(
   }); // prettier-ignore
   const manifest = decodeBatchManifest(new Uint8Array(await readFile(join(batchDir, MANIFEST_FILE))));
   const batchId = manifest.batchId.toString();
+  await runner.run({
+    title: `the supplier also writes the batch's static proof shards, served at ${shardsBase} (proofs outlive the indexer)`,
+    args: ["batch", "publish", batchDir, "--static", shardsDir],
+  });
 
   await runner.run({
     title: "the distributor gets test stablecoins (tUSD) to pay with",
@@ -280,6 +295,7 @@ export async function runDemo(
       : `  verifier     ${apiBase} (not built yet: verifier-web/dist is missing, so use the API links below for now)`,
   );
   write(`  batch        ${batchId} (${CARD_COUNT.toLocaleString("en-US")} cards) in ${batchDir}/`);
+  write(`  proof shards ${shardsBase}  (static files from ${shardsDir}/; the page's proof source after the indexer)`);
   write(`  printed      ${existsSync(cardsDir) ? `${cardsDir}/` : "(no printed cards)"}`);
   write("  audit        the chain's logs, the contracts' state and the indexer agree (`cardproof audit`)");
   for (const card of cards) {

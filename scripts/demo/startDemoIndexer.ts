@@ -26,6 +26,7 @@ export async function startDemoIndexer({
   host,
   port,
   portHint,
+  proofShardsUrls,
   onProblem,
 }: {
   rpcUrl: string;
@@ -35,6 +36,8 @@ export async function startDemoIndexer({
   host: string;
   port: number;
   portHint: string;
+  /** Static proof shard base URLs the served page lists after the indexer (`CARDPROOF_PROOF_SHARDS_URL`). */
+  proofShardsUrls: string[];
   onProblem(line: string): void;
 }) {
   const config: IndexerConfig = {
@@ -50,6 +53,7 @@ export async function startDemoIndexer({
     reset: false, // a new file: the caller empties the demo folder at every start
     apiHost: host,
     apiPort: port,
+    proofShardsUrls,
   };
   const log = createWriteStream(logPath, { flags: "a" });
   const sink = (record: LogRecord) => {

@@ -53,6 +53,8 @@ export type VerifierPageOptions = {
   rpcUrls: readonly string[];
   /** Block explorer base URL for links in the timeline. */
   explorerUrl: string | undefined;
+  /** Base URLs of static proof shards, after the indexer in the page's proof sources; CSP allows their origins. */
+  proofShardsUrls?: readonly string[];
 };
 
 /** The chain's head as the RPC node reports it (throws when unreachable). */
@@ -257,7 +259,7 @@ export function createApi({
   if (pageBuilt) {
     logger.info("serving the verifier page", { dir: options.verifierDir });
     const page = options.verifierPage;
-    const pageHeaders = page === undefined ? PAGE_SECURITY_HEADERS : pageSecurityHeaders(originsOf(page.rpcUrls));
+    const pageHeaders = page === undefined ? PAGE_SECURITY_HEADERS : pageSecurityHeaders(pageOrigins(page));
     const serve = express.static(options.verifierDir, {
       index: "index.html",
       dotfiles: "ignore",
@@ -374,7 +376,8 @@ export function clientAddress(req: IncomingMessage, trustedHops: number): string
 
 /**
  * The served page's `config.json`: this indexer's registry on its chain, the browser's RPC
- * endpoints, and this server as the indexer (`/`, relative to the page).
+ * endpoints, this server as the indexer (`/`, relative to the page), and the proof sources: this
+ * indexer first, then the static proof shards, so proofs survive the indexer being down.
  */
 export function verifierPageConfig(page: VerifierPageOptions, chainId: string) {
   return {
@@ -384,11 +387,17 @@ export function verifierPageConfig(page: VerifierPageOptions, chainId: string) {
         address: page.registry,
         rpcUrls: page.rpcUrls,
         indexerUrl: "/",
+        proofSources: ["indexer", ...(page.proofShardsUrls ?? [])],
         explorerUrl: page.explorerUrl ?? null,
         escrow: page.escrow ?? null,
       },
     ],
   };
+}
+
+/** The origins the served page connects to besides its own: its RPC endpoints and proof shard hosts. */
+function pageOrigins(page: VerifierPageOptions): string[] {
+  return originsOf([...page.rpcUrls, ...(page.proofShardsUrls ?? [])]);
 }
 
 /** `scheme://host[:port]` of each URL, for a CSP source list. */

@@ -72,6 +72,12 @@ export type IndexerConfig = {
   publicRpcUrls: string[] | undefined;
   /** Block explorer base URL (e.g. `https://basescan.org`) the verifier page links to. */
   explorerUrl: string | undefined;
+  /**
+   * Base URLs of static proof shards (`cardproof batch publish --static`), each ending in `/`: the
+   * served page's `config.json` lists them after the indexer as proof sources, and its CSP lets it
+   * connect to their origins. Empty: the indexer alone.
+   */
+  proofShardsUrls: string[];
 };
 
 /** The first contract Hardhat's account #0 deploys on a fresh local node (`npx hardhat node`). */
@@ -106,6 +112,7 @@ export const DEFAULT_CONFIG: IndexerConfig = {
   verifierDir: resolve(import.meta.dirname, "../../verifier-web/dist"),
   publicRpcUrls: undefined,
   explorerUrl: undefined,
+  proofShardsUrls: [],
 };
 
 /** Environment variable → config file key. */
@@ -138,6 +145,7 @@ const SETTINGS = {
   CARDPROOF_VERIFIER_DIR: "verifierDir",
   CARDPROOF_PUBLIC_RPC_URL: "publicRpcUrls",
   CARDPROOF_EXPLORER_URL: "explorerUrl",
+  CARDPROOF_PROOF_SHARDS_URL: "proofShardsUrls",
 } as const;
 
 type SettingKey = (typeof SETTINGS)[keyof typeof SETTINGS];
@@ -212,6 +220,9 @@ export function loadConfig(options: LoadConfigOptions = {}): IndexerConfig {
   read("explorerUrl", parseUrls, (value) => {
     if (value.length > 1) problems.push("CARDPROOF_EXPLORER_URL: give one explorer URL");
     config.explorerUrl = value[0]!.replace(/\/+$/, "");
+  });
+  read("proofShardsUrls", parseUrls, (value) => {
+    config.proofShardsUrls = value.map((url) => (url.endsWith("/") ? url : `${url}/`));
   });
   if (!raw.has("dbPath")) config.dbPath = resolve(cwd, config.dbPath);
 

@@ -12,6 +12,7 @@ const config: RegistryConfig = {
   address: registry,
   rpcUrls: [],
   indexerUrl: undefined,
+  proofSources: [],
   explorerUrl: undefined,
   escrow: undefined,
   chainName: undefined,

@@ -33,11 +33,73 @@ describe("verifier-web page configuration and registry views", function () {
       address: REGISTRY,
       rpcUrls: ["https://mainnet.base.org/"],
       indexerUrl: "https://verify.cardproof.example/",
+      proofSources: [{ kind: "indexer" }],
       explorerUrl: "https://basescan.org",
       escrow: undefined,
       chainName: "Base",
     });
     expect(config.registries[1]!.indexerUrl).to.equal("https://verify.cardproof.example/api/");
+  });
+
+  it("reads proof sources in order: the indexer and static shard URLs, relative ones against the page", function () {
+    const config = parsePageConfig(
+      {
+        registries: [
+          {
+            chainId: "8453",
+            address: REGISTRY,
+            rpcUrls: [],
+            indexerUrl: "/",
+            proofSources: ["https://cdn.example/shards", "indexer", "../proofs/", "http://127.0.0.1:8790/"],
+          },
+        ],
+      },
+      BASE,
+    );
+    expect(config.registries[0]!.proofSources).to.deep.equal([
+      { kind: "static", url: "https://cdn.example/shards/" },
+      { kind: "indexer" },
+      { kind: "static", url: "https://verify.cardproof.example/proofs/" },
+      { kind: "static", url: "http://127.0.0.1:8790/" },
+    ]);
+  });
+
+  it("defaults the proof sources to the indexer when there is one, else to none", function () {
+    const config = parsePageConfig(
+      {
+        registries: [
+          { chainId: "1", address: REGISTRY, rpcUrls: [], indexerUrl: "/" },
+          { chainId: "2", address: REGISTRY, rpcUrls: [] },
+          { chainId: "3", address: REGISTRY, rpcUrls: [], indexerUrl: "/", proofSources: [] },
+          { chainId: "4", address: REGISTRY, rpcUrls: [], proofSources: null },
+        ],
+      },
+      BASE,
+    );
+    expect(config.registries.map((registry) => registry.proofSources)).to.deep.equal([
+      [{ kind: "indexer" }],
+      [],
+      [],
+      [],
+    ]);
+  });
+
+  it("refuses proof sources it cannot use, naming the entry", function () {
+    const registry = { chainId: "1", address: REGISTRY, rpcUrls: [] };
+    const cases: [unknown, string][] = [
+      [["indexer"], 'registries[0].proofSources[0] is "indexer" but registries[0] has no indexerUrl'],
+      ["https://cdn.example/", "registries[0].proofSources must be a list"],
+      [["ftp://cdn.example/"], "registries[0].proofSources[0] has a non-http URL"],
+      [["https://cdn.example/", 42], 'registries[0].proofSources[1] must be "indexer" or the base URL'],
+      [[""], 'registries[0].proofSources[0] must be "indexer" or the base URL'],
+      [["http://["], "registries[0].proofSources[0] has a URL that cannot be read"],
+    ];
+    for (const [proofSources, message] of cases) {
+      expect(() => parsePageConfig({ registries: [{ ...registry, proofSources }] }, BASE), message).to.throw(
+        PageConfigError,
+        message,
+      );
+    }
   });
 
   it("refuses a malformed config, naming the field", function () {

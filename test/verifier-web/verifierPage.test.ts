@@ -385,6 +385,7 @@ describe("verifier page (real chain, CLI, indexer and Chromium)", function () {
           address: stack.registry.toLowerCase(),
           rpcUrls: [stack.rpc.url],
           indexerUrl: "/",
+          proofSources: ["indexer"],
           explorerUrl: null,
           escrow: null,
         },

@@ -2,6 +2,12 @@ import { isAddress, type Address } from "viem";
 
 import type { CardPayload } from "../../scripts/lib/cardPayload.js";
 
+/**
+ * Where the page gets a card's Merkle proof: the indexer's API, or static proof shards under a base
+ * URL (absolute, ending in `/`). Every proof is checked against the on-chain root, whatever served it.
+ */
+export type ProofSourceConfig = { kind: "indexer" } | { kind: "static"; url: string };
+
 /** One allowlisted registry deployment and where the page reads it. */
 export type RegistryConfig = {
   chainId: bigint;
@@ -13,6 +19,11 @@ export type RegistryConfig = {
   indexerUrl: string | undefined;
   /** A block explorer (`{explorer}/tx/{hash}`, `{explorer}/address/{account}`), if configured. */
   explorerUrl: string | undefined;
+  /**
+   * Proof sources, tried in this order. Default when the config has no `proofSources`: the indexer
+   * when there is one, else none.
+   */
+  proofSources: ProofSourceConfig[];
   /** The settlement escrow, named in the timeline when it moves lots. */
   escrow: Address | undefined;
   /** A name for the chain (e.g. "Base"), if configured. */
@@ -48,7 +59,9 @@ export async function loadPageConfig(base: string, fetchFn: typeof fetch = fetch
 
 /**
  * Reads a parsed `config.json`: `{ "registries": [{ "chainId", "address", "rpcUrls", "indexerUrl"?,
- * "explorerUrl"?, "escrow"?, "chainName"? }] }`.
+ * "proofSources"?, "explorerUrl"?, "escrow"?, "chainName"? }] }`. `proofSources` is a list, in
+ * order, of `"indexer"` (needs `indexerUrl`) and base URLs of static proof shards (absolute or
+ * relative to the page, http or https).
  *
  * @throws {PageConfigError} naming the first malformed field.
  */
@@ -65,11 +78,13 @@ export function parsePageConfig(raw: unknown, base: string): PageConfig {
         throw new PageConfigError(`${where}.address is not an address`);
       }
       const rpcUrls = Array.isArray(item.rpcUrls) ? item.rpcUrls.map((url) => absolute(url, base, where)) : [];
+      const indexerUrl = optionalUrl(item.indexerUrl, base, where, true);
       return {
         chainId: BigInt(chainId),
         address: item.address.toLowerCase() as Address,
         rpcUrls,
-        indexerUrl: optionalUrl(item.indexerUrl, base, where, true),
+        indexerUrl,
+        proofSources: parseProofSources(item.proofSources, indexerUrl, base, where),
         explorerUrl: optionalUrl(item.explorerUrl, base, where, false),
         escrow:
           typeof item.escrow === "string" && isAddress(item.escrow, { strict: false })
@@ -88,9 +103,38 @@ export function findRegistry(config: PageConfig, payload: CardPayload): Registry
   );
 }
 
+function parseProofSources(
+  value: unknown,
+  indexerUrl: string | undefined,
+  base: string,
+  where: string,
+): ProofSourceConfig[] {
+  if (value === undefined || value === null) return indexerUrl === undefined ? [] : [{ kind: "indexer" }];
+  if (!Array.isArray(value)) {
+    throw new PageConfigError(`${where}.proofSources must be a list of "indexer" and shard base URLs`);
+  }
+  return value.map((source: unknown, index): ProofSourceConfig => {
+    const at = `${where}.proofSources[${index}]`;
+    if (source === "indexer") {
+      if (indexerUrl === undefined) throw new PageConfigError(`${at} is "indexer" but ${where} has no indexerUrl`);
+      return { kind: "indexer" };
+    }
+    if (typeof source !== "string" || source === "") {
+      throw new PageConfigError(`${at} must be "indexer" or the base URL of static proof shards`);
+    }
+    const url = absolute(source, base, at);
+    return { kind: "static", url: url.endsWith("/") ? url : `${url}/` };
+  });
+}
+
 function absolute(value: unknown, base: string, where: string): string {
   if (typeof value !== "string") throw new PageConfigError(`${where} has a URL that is not a string`);
-  const url = new URL(value, base);
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
+    throw new PageConfigError(`${where} has a URL that cannot be read`);
+  }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new PageConfigError(`${where} has a non-http URL`);
   return url.href;
 }

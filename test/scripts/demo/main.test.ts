@@ -7,13 +7,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { bytesToHex } from "viem";
+import { bytesToHex, type Hex } from "viem";
 
 import { DEMO_PASSPHRASE } from "../../../scripts/demo/runDemo.js";
 import { decodeBatchManifest } from "../../../scripts/lib/batchManifest.js";
 import { decodeCardPayload } from "../../../scripts/lib/cardPayload.js";
 import { CODE_LENGTH } from "../../../scripts/lib/codeAlphabet.js";
 import { formatCode } from "../../../scripts/lib/formatCode.js";
+import { hashLeaf } from "../../../scripts/lib/hashLeaf.js";
+import { proofShardCardProof } from "../../../scripts/lib/proofShardCardProof.js";
+import { decodeProofShard, proofShardPath } from "../../../scripts/lib/proofShardFormat.js";
+import { verifyMerkleProof } from "../../../scripts/lib/verifyMerkleProof.js";
 import { readCodesFile } from "../../../scripts/mint/codesFile.js";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
@@ -111,7 +115,8 @@ describe("npm start (scripts/demo)", function () {
     expect(stdout).to.match(/^ready in [\d.]+ s$/m);
     expect(stdout).to.match(/^stopped$/m);
     // Every step ran, the last being the audit of chain, contracts and indexer (exit 0 = consistent).
-    expect(stdout).to.match(/^\[17\/17\] an auditor replays every log/m);
+    expect(stdout).to.match(/^\[18\/18\] an auditor replays every log/m);
+    expect(stdout).to.match(/^\$ cardproof batch publish \S+ --static \S+proof-shards$/m);
 
     const manifest = decodeBatchManifest(new Uint8Array(await readFile(join(dir, "batch/manifest.json"))));
     const cards = summaryCards(stdout);
@@ -161,12 +166,28 @@ describe("npm start (scripts/demo)", function () {
     });
     expect(((await chainId.json()) as { result: string }).result).to.equal("0x7a69");
 
+    // The batch's proof shards are served on their own port, to any origin, and card 5's proof from
+    // its shard verifies against the batch's root.
+    const shardsBase = demo.stdout.match(/^ {2}proof shards (http:\/\/127\.0\.0\.1:\d+\/)/m)![1]!;
+    const manifest = decodeBatchManifest(new Uint8Array(await readFile(join(dir, "batch/manifest.json"))));
+    const card5 = { chainId: manifest.chainId, registry: manifest.registry, batchId: manifest.batchId, serial: 5 };
+    const shardAnswer = await fetch(new URL(proofShardPath(card5), shardsBase));
+    expect(shardAnswer.status).to.equal(200);
+    expect(shardAnswer.headers.get("access-control-allow-origin")).to.equal("*");
+    const shard = decodeProofShard(await shardAnswer.json(), { ...card5, shard: 0 });
+    const { cardKey, proof } = proofShardCardProof(shard, 5);
+    expect(cardKey).to.equal(bytesToHex(manifest.cardKeys.subarray(100, 120)));
+    const plan = JSON.parse(await readFile(join(dir, "batch/batch.json"), "utf8")) as { params: { merkleRoot: Hex } };
+    expect(verifyMerkleProof(proof, plan.params.merkleRoot, hashLeaf({ ...card5, cardKey }))).to.equal(true);
+    const shardsPort = Number(new URL(shardsBase).port);
+
     demo.child.kill("SIGINT");
     const code = await demo.exited;
     expect(code, `${demo.stdout}\n${demo.stderr}`).to.equal(0);
     expect(demo.stdout).to.match(/API and indexer stopped\n {2}local chain stopped\nstopped\n$/);
     expect(await isPortFree(rpcPort)).to.equal(true);
     expect(await isPortFree(apiPort)).to.equal(true);
+    expect(await isPortFree(shardsPort)).to.equal(true);
   });
 
   it("names the busy port and the setting to change instead of starting, and leaves the demo folder alone", async function () {

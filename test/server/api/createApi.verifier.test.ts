@@ -146,6 +146,7 @@ describe("API: the verifier page's routes (check counter, config.json, page poli
           address: fx.f.registryAddress.toLowerCase(),
           rpcUrls: ["https://rpc.example.org/v1/public", "http://127.0.0.1:8545"],
           indexerUrl: "/",
+          proofSources: ["indexer"],
           explorerUrl: "https://explorer.example.org",
           escrow: fx.f.escrowAddress.toLowerCase(),
         },
