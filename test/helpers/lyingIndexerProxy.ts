@@ -26,6 +26,8 @@ export async function startLyingIndexerProxy(target: string) {
         method: req.method ?? "GET",
         headers: {
           accept: req.headers.accept ?? "*/*",
+          // A page on another origin needs the indexer's CORS answer, which follows the Origin.
+          ...(req.headers.origin === undefined ? {} : { origin: req.headers.origin }),
           ...(body === undefined ? {} : { "content-type": "application/json" }),
         },
         ...(body === undefined ? {} : { body }),

@@ -11,7 +11,13 @@ const chain = (status: ChainStatus, issued = true): ChainCard => ({
   holder: "0x0000000000000000000000000000000000000001",
   runStart: 0,
 });
-const verified: ProofCheck = { state: "verified", cardKey: `0x${"11".repeat(20)}`, depth: 3, source: "indexer" };
+const verified: ProofCheck = {
+  state: "verified",
+  cardKey: `0x${"11".repeat(20)}`,
+  depth: 3,
+  source: "indexer",
+  badSources: [],
+};
 const unchecked: ProofCheck = { state: "notChecked", reason: "sourcesDown", badSources: [] };
 const lied: ProofCheck = { state: "notChecked", reason: "badProof", badSources: ["indexer"] };
 

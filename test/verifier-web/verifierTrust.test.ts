@@ -1,9 +1,12 @@
+import { join } from "node:path";
+
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { toFunctionSelector } from "viem";
 
 import { encodeCardPayload } from "../../scripts/lib/cardPayload.js";
 import { en } from "../../verifier-web/src/i18n/messages/en.js";
+import { startShardServer } from "../../scripts/demo/startShardServer.js";
 import { startLyingIndexerProxy } from "../helpers/lyingIndexerProxy.js";
 import {
   launchVerifierBrowser,
@@ -11,7 +14,7 @@ import {
   openRecordedPage,
   waitForVerdict,
 } from "../helpers/verifierBrowser.js";
-import { startVerifierStack, type VerifierStack } from "../helpers/verifierStack.js";
+import { startStaticVerifier, startVerifierStack, type VerifierStack } from "../helpers/verifierStack.js";
 
 type Listed = Record<string, unknown> & { event: string; seq: number; blockHash: string; logIndex: number };
 
@@ -25,6 +28,8 @@ describe("verifier page against a lying or unreachable history service", functio
   let stack: VerifierStack;
   let proxy: Awaited<ReturnType<typeof startLyingIndexerProxy>>;
   let browser: Browser;
+  /** The page on a static host whose config lists the (lying) indexer, then static proof shards. */
+  let withShards: { url: string; shardsHost: string; close(): Promise<void> };
   const contexts: BrowserContext[] = [];
 
   before(async function () {
@@ -32,6 +37,33 @@ describe("verifier page against a lying or unreachable history service", functio
     stack = await startVerifierStack();
     proxy = await startLyingIndexerProxy(stack.indexer.url);
     browser = await launchVerifierBrowser();
+    const dir = join(stack.chain.workdir, "proof-shards");
+    const published = await stack.chain.cardproof(["batch", "publish", stack.a.folder, "--static", dir]);
+    expect(published.code, published.stderr).to.equal(0);
+    const shards = await startShardServer({ dir, host: "127.0.0.1", port: 0, portHint: "" });
+    const site = await startStaticVerifier(
+      stack.build,
+      {
+        registries: [
+          {
+            chainId: "31337",
+            address: stack.registry,
+            rpcUrls: [stack.rpc.url],
+            indexerUrl: proxy.pageUrl,
+            proofSources: ["indexer", shards.url],
+          },
+        ],
+      },
+      [stack.rpc.url, proxy.pageUrl, shards.url],
+    );
+    withShards = {
+      url: site.url,
+      shardsHost: new URL(shards.url).host,
+      close: async () => {
+        await site.close();
+        await shards.close();
+      },
+    };
   });
 
   afterEach(async function () {
@@ -43,16 +75,17 @@ describe("verifier page against a lying or unreachable history service", functio
 
   after(async function () {
     await browser?.close();
+    await withShards?.close();
     await proxy?.close();
     await stack?.close();
   });
 
-  async function open(payload: string, prepare?: (page: Page) => Promise<void>) {
+  async function open(payload: string, prepare?: (page: Page) => Promise<void>, site = proxy.pageUrl) {
     const context = await newPhoneContext(browser);
     contexts.push(context);
     const recorded = await openRecordedPage(context);
     await prepare?.(recorded.page);
-    await recorded.page.goto(`${proxy.pageUrl}#${payload}`);
+    await recorded.page.goto(`${site}#${payload}`);
     const verdict = await waitForVerdict(recorded.page);
     return { ...recorded, verdict };
   }
@@ -241,5 +274,43 @@ describe("verifier page against a lying or unreachable history service", functio
     const { page, verdict } = await open(stack.a.payloads[3]!, (tab) => tab.clock.setFixedTime(twentyMinutesOn));
     expect(verdict).to.equal("redeemed");
     expect(await text(page, ".verdict-detail")).to.match(/Redeemed (19|20|21|22|23) minutes ago/);
+  });
+
+  it("proves a genuine card green from the static proof shards while the indexer cannot be reached", async function () {
+    proxy.down = true;
+    const { page, verdict } = await open(stack.a.payloads[2]!, undefined, withShards.url);
+    expect(verdict).to.equal("genuine");
+    expect(await checkResult(page, "proof")).to.equal("pass");
+    expect(await text(page, '[data-check="proof"]')).to.contain(withShards.shardsHost);
+    expect(await text(page, ".timeline")).to.contain(en["timeline.unavailable"]);
+    // With a proven card key, the scratched code can be matched.
+    await page.getByText(en["code.heading"]).click();
+    await page.locator('#code-result[data-outcome="ready"]').waitFor({ state: "attached" });
+    await page.getByLabel(en["code.label"]).fill(stack.a.codes[2]!);
+    await page.getByLabel(en["code.label"]).press("Enter");
+    await page.locator('#code-result[data-outcome="match"]').waitFor();
+  });
+
+  it("proves a forged card counterfeit from the static proof shards while the indexer cannot be reached", async function () {
+    proxy.down = true;
+    const { page, verdict } = await open(forgedCard(5), undefined, withShards.url);
+    expect(verdict).to.equal("counterfeit");
+    expect(await text(page, ".verdict-detail")).to.equal(en["counterfeit.cardKeyMismatch"]);
+  });
+
+  it("passes over an indexer's bad proof to the static shards, and says the indexer's proof was ignored", async function () {
+    proxy.lie = (path, data) => {
+      if (!path.endsWith("/cards/2/proof")) return data;
+      const proof = data as { proof: string[] };
+      proof.proof[0] = `0x${"ab".repeat(32)}`;
+      return proof;
+    };
+    const { page, verdict } = await open(stack.a.payloads[2]!, undefined, withShards.url);
+    expect(verdict).to.equal("genuine");
+    expect(await checkResult(page, "history"), "the indexer answered the page's other origin").to.equal("pass");
+    expect(await checkResult(page, "badSource")).to.equal("warn");
+    expect(await text(page, '[data-check="badSource"] .check-text')).to.equal(
+      en["evidence.proof.badSource"].replace("{sources}", en["evidence.source.indexer"]),
+    );
   });
 });

@@ -82,7 +82,7 @@ export type ChainCard = {
  * `notChecked.badSources`: sources whose proof did not reach the root (they served altered data).
  */
 export type ProofCheck =
-  | { state: "verified"; cardKey: Address; depth: number; source: string }
+  | { state: "verified"; cardKey: Address; depth: number; source: string; badSources: string[] }
   | { state: "failed"; reason: "cardKeyMismatch"; source: string }
   | {
       state: "notChecked";

@@ -79,7 +79,8 @@ export async function verifyCard(
     return { ...base, chain, ...verdictOf(chain, base.proof) };
   }
 
-  const sources = proofSourcesOf(registry, {
+  const card = { chainId: payload.chainId, registry: registry.address, batchId, serial };
+  const sources = proofSourcesOf(registry, card, {
     indexerProof: indexerProof === undefined ? undefined : () => indexerProof,
   });
   const proof = await proveCard(sources, payload, registry, chain.batch.merkleRoot);

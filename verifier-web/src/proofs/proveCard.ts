@@ -3,7 +3,9 @@ import type { Hex } from "viem";
 import type { CardPayload } from "../../../scripts/lib/cardPayload.js";
 import type { ProofCheck } from "../CardReport.js";
 import { checkProof, type CardProof } from "../checkProof.js";
+import { IndexerRefusedError } from "../indexer/createIndexerClient.js";
 import type { RegistryConfig } from "../pageConfig.js";
+import { ProofNotPublishedError } from "./ProofNotPublishedError.js";
 
 /** One place a card's proof can come from, in the configured order. */
 export type ProofSource = {
@@ -37,7 +39,7 @@ export async function proveCard(
     }
     const outcome = checkProof(payload, registry, proof, onChainRoot);
     if (outcome.kind === "verified") {
-      return { state: "verified", cardKey: outcome.cardKey, depth: outcome.depth, source: source.label };
+      return { state: "verified", cardKey: outcome.cardKey, depth: outcome.depth, source: source.label, badSources };
     }
     if (outcome.kind === "otherCard") return { state: "failed", reason: "cardKeyMismatch", source: source.label };
     badSources.push(source.label);
@@ -55,9 +57,8 @@ export async function proveCard(
 
 /** A source answered that it has no proof for this batch (not an outage). */
 function isNotPublished(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
   return (
-    error.name === "ProofNotPublishedError" ||
-    (error.name === "IndexerRefusedError" && (error as Error & { code?: string }).code === "MANIFEST_NOT_FOUND")
+    error instanceof ProofNotPublishedError ||
+    (error instanceof IndexerRefusedError && error.code === "MANIFEST_NOT_FOUND")
   );
 }

@@ -60,6 +60,11 @@ export function renderEvidence(report: CardReport, t: Translator): HTMLElement {
         source: sourceName(proof.source, t),
       }),
     ]);
+    // A source before it served a proof that does not reach the root: say so, though another proved the card.
+    if (proof.badSources.length > 0) {
+      const sources = proof.badSources.map((label) => sourceName(label, t)).join(", ");
+      items.push(["warn", "badSource", t.t("evidence.proof.badSource", { sources })]);
+    }
   } else if (proof.state === "failed") {
     items.push(["fail", "proof", t.t("evidence.proof.cardKeyMismatch", { source: sourceName(proof.source, t) })]);
   } else if (proof.reason !== "noChain") {

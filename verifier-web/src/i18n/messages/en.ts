@@ -84,6 +84,7 @@ export const en = {
   "evidence.proof.noManifest": "Proof not checked: the supplier has not published this batch's card list yet.",
   "evidence.proof.badProof":
     "Proof not checked: {sources} returned a proof that does not match the blockchain, so it was ignored.",
+  "evidence.proof.badSource": "{sources} returned a proof that does not match the blockchain; it was ignored.",
   "evidence.proof.sourcesDown": "Proof not checked: no proof source could be reached.",
   "evidence.proof.noSource": "Proof not checked: this verifier has no proof source for this registry.",
   "evidence.source.indexer": "the history service",

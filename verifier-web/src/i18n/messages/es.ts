@@ -87,6 +87,7 @@ export const es: Messages = {
   "evidence.proof.noManifest": "Prueba no comprobada: el proveedor aún no publicó la lista de tarjetas de este lote.",
   "evidence.proof.badProof":
     "Prueba no comprobada: {sources} devolvió una prueba que no coincide con la blockchain, así que se ignoró.",
+  "evidence.proof.badSource": "{sources} devolvió una prueba que no coincide con la blockchain; se ignoró.",
   "evidence.proof.sourcesDown": "Prueba no comprobada: no se pudo conectar con ninguna fuente de pruebas.",
   "evidence.proof.noSource":
     "Prueba no comprobada: este verificador no tiene ninguna fuente de pruebas para este registro.",

@@ -87,6 +87,7 @@ export const ptBR: Messages = {
   "evidence.proof.noManifest": "Prova não verificada: o fornecedor ainda não publicou a lista de cartões deste lote.",
   "evidence.proof.badProof":
     "Prova não verificada: {sources} devolveu uma prova que não confere com a blockchain, por isso foi ignorada.",
+  "evidence.proof.badSource": "{sources} devolveu uma prova que não confere com a blockchain; ela foi ignorada.",
   "evidence.proof.sourcesDown": "Prova não verificada: nenhuma fonte de provas pôde ser acessada.",
   "evidence.proof.noSource": "Prova não verificada: este verificador não tem fonte de provas para este registro.",
   "evidence.source.indexer": "o serviço de histórico",

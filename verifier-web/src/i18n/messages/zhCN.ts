@@ -75,6 +75,7 @@ export const zhCN: Messages = {
     "来自{source}的证明可推导出区块链上的批次根哈希，并表明供应商此序列号的卡片密钥与此二维码不同。",
   "evidence.proof.noManifest": "未验证证明：供应商尚未公布此批次的卡片清单。",
   "evidence.proof.badProof": "未验证证明：{sources}返回的证明与区块链不符，已忽略。",
+  "evidence.proof.badSource": "{sources}返回的证明与区块链不符，已忽略。",
   "evidence.proof.sourcesDown": "未验证证明：无法连接任何证明来源。",
   "evidence.proof.noSource": "未验证证明：此验证器没有该登记合约的证明来源。",
   "evidence.source.indexer": "历史记录服务",
