@@ -47,7 +47,8 @@ export async function createQrReader(): Promise<QrReader> {
     const wasmBase = new URL("wasm/", document.baseURI).href;
     await prepareZXingModule({
       overrides: {
-        locateFile: (path: string, prefix: string) => (path.endsWith(".wasm") ? wasmBase + ZXING_WASM_FILE : prefix + path),
+        locateFile: (path: string, prefix: string) =>
+          path.endsWith(".wasm") ? wasmBase + ZXING_WASM_FILE : prefix + path,
       },
       fireImmediately: true,
     });
