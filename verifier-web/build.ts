@@ -13,8 +13,8 @@
  * (`-XXXXXXXX`, esbuild's base32 hash), so servers may cache them forever (see `serveVerifierPage`).
  * Prints the gzipped size of what loads first and fails when it exceeds the budget (60 KB).
  */
-import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, extname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,7 +29,7 @@ export const INITIAL_JS_BUDGET_BYTES = 60 * 1024;
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** Where the page is built by default: the folder the indexer serves (`CARDPROOF_VERIFIER_DIR`). */
 export const DEFAULT_DIST_DIR = join(HERE, "dist");
-/** Where brotli copies of files from `node_modules` (the `.wasm`) are kept between builds: quality 11 takes ~3 s on 1 MB. */
+/** Where the `.wasm`'s brotli copy is kept between builds (quality 11 takes ~3 s on its 1 MB). */
 const BROTLI_CACHE_DIR = join(HERE, "../node_modules/.cache/cardproof-verifier");
 
 /** What a build produced, for the build log and for tests. */
@@ -53,8 +53,6 @@ export type VerifierBuild = {
 const COMPRESSIBLE = new Set([".html", ".js", ".css", ".wasm", ".json", ".svg", ".txt", ".map"]);
 /** Files smaller than this gain less from compression than its header costs. */
 const MIN_COMPRESS_BYTES = 512;
-/** Where the `.wasm`'s brotli copy is kept between builds: quality 11 takes ~3 s on 1 MB. */
-
 /**
  * Bundles `verifier-web/src` with esbuild (ES modules, code splitting, minified), writes
  * `index.html`, copies the decoder's `.wasm` from `zxing-wasm` under a content-hashed name (handed to
@@ -215,7 +213,10 @@ async function brotliOf(bytes: Buffer, { wasm }: { wasm: boolean }): Promise<Buf
   if (hit !== undefined) return hit;
   const br = await compress();
   await mkdir(BROTLI_CACHE_DIR, { recursive: true });
-  await writeFile(cached, br);
+  // Written aside, then renamed: a build running in parallel never reads half a file.
+  const partial = `${cached}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  await writeFile(partial, br);
+  await rename(partial, cached);
   return br;
 }
 
