@@ -176,7 +176,10 @@ async function visit(context: BrowserContext, base: string) {
   await wire.waitFor((request) => request.url.pathname.endsWith(".wasm") && request.done);
   await wire.settled();
   const wasmLoadedAt = await page.evaluate(
-    () => performance.getEntriesByType("resource").find((entry) => entry.name.endsWith(".wasm"))!.responseEnd,
+    () =>
+      (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).find((entry) =>
+        entry.name.endsWith(".wasm"),
+      )!.responseEnd,
   );
   const bytes = { beforeCamera: wire.bytes("beforeCamera"), afterCamera: wire.bytes("afterCamera") };
   await page.close();
