@@ -18,6 +18,7 @@ import { createRateLimiter } from "./createRateLimiter.js";
 import { CARD_STATUS_ROUTE, registerV1Routes, type ApiStore } from "./registerV1Routes.js";
 import { API_SECURITY_HEADERS, PAGE_SECURITY_HEADERS, pageSecurityHeaders, setHeaders } from "./securityHeaders.js";
 import { blockOf, sendJson } from "./sendJson.js";
+import { serveVerifierPage } from "./serveVerifierPage.js";
 
 /** The API's settings (from `IndexerConfig`, see server/README.md). */
 export type ApiOptions = {
@@ -259,31 +260,27 @@ export function createApi({
   if (pageBuilt) {
     logger.info("serving the verifier page", { dir: options.verifierDir });
     const page = options.verifierPage;
-    const pageHeaders = page === undefined ? PAGE_SECURITY_HEADERS : pageSecurityHeaders(pageOrigins(page));
-    const serve = express.static(options.verifierDir, {
-      index: "index.html",
-      dotfiles: "ignore",
-      redirect: false,
-      cacheControl: false,
-      setHeaders: (res) => setHeaders(res, pageHeaders),
-    });
-    app.use((req: Request, res: Response, next: NextFunction) => {
-      if (req.path.startsWith("/v1/")) return next();
-      res.locals.route = "/ (verifier page)";
-      if (page !== undefined && req.path === "/config.json" && (req.method === "GET" || req.method === "HEAD")) {
-        res.locals.route = "/config.json (verifier page)";
-        const chainId = store.getIdentity()?.chainId ?? (page.chainId === undefined ? undefined : String(page.chainId));
-        if (chainId === undefined) {
-          throw new ApiError("NOT_SYNCED", "the indexer is not bound to a chain yet; retry shortly", {
-            "Retry-After": "5",
-          });
-        }
-        setHeaders(res, pageHeaders);
-        sendJson(res, 200, verifierPageConfig(page, chainId));
-        return;
-      }
-      serve(req, res, next);
-    });
+    app.use(
+      serveVerifierPage({
+        dir: options.verifierDir,
+        headers: page === undefined ? PAGE_SECURITY_HEADERS : pageSecurityHeaders(pageOrigins(page)),
+        // Without page settings, config.json is the folder's own file (a page hosted as static files).
+        ...(page === undefined
+          ? {}
+          : {
+              config: () => {
+                const chainId =
+                  store.getIdentity()?.chainId ?? (page.chainId === undefined ? undefined : String(page.chainId));
+                if (chainId === undefined) {
+                  throw new ApiError("NOT_SYNCED", "the indexer is not bound to a chain yet; retry shortly", {
+                    "Retry-After": "5",
+                  });
+                }
+                return verifierPageConfig(page, chainId);
+              },
+            }),
+      }),
+    );
   }
 
   app.use((req: Request) => {

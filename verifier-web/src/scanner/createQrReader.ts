@@ -9,6 +9,8 @@ export type QrReader = { engine: QrEngine; read(source: QrSource): Promise<strin
 
 /** Widest frame handed to jsQR (it reads clean frames at about 640 px and slows down quadratically). */
 const JSQR_MAX_WIDTH = 640;
+/** The decoder's `.wasm` under its content-hashed name in `wasm/`, set by the build (esbuild `define`). */
+declare const ZXING_WASM_FILE: string;
 
 type JsQr = (
   data: Uint8ClampedArray,
@@ -45,7 +47,8 @@ export async function createQrReader(): Promise<QrReader> {
     const wasmBase = new URL("wasm/", document.baseURI).href;
     await prepareZXingModule({
       overrides: {
-        locateFile: (path: string, prefix: string) => (path.endsWith(".wasm") ? wasmBase + path : prefix + path),
+        locateFile: (path: string, prefix: string) =>
+          path.endsWith(".wasm") ? wasmBase + ZXING_WASM_FILE : prefix + path,
       },
       fireImmediately: true,
     });
