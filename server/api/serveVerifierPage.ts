@@ -62,7 +62,8 @@ const gunzipAsync = promisify(gunzip);
  *   `If-None-Match` (weak comparison, RFC 9110 §13.1.2) answers 304.
  * - `config` (when given) generates `/config.json` on each request (it may throw an `ApiError`).
  *
- * Every answer carries `headers` (the page's security headers). Other methods, `/v1/…`, dotfiles,
+ * The document (`index.html`) carries `headers` (the page's security headers), every other answer
+ * `X-Content-Type-Options: nosniff`. Other methods, `/v1/…`, dotfiles,
  * the `.br`/`.gz` siblings themselves and missing files go to `next()` (the API's 404).
  *
  * @dev Each file is read, hashed and its siblings checked (they must decompress to the file's
@@ -125,12 +126,25 @@ export function serveVerifierPage({
   };
 }
 
+/** Headers that act only on a document, left off the page's scripts, styles, .wasm and config. */
+const DOCUMENT_ONLY_HEADERS = [
+  "Content-Security-Policy",
+  "Permissions-Policy",
+  "Referrer-Policy",
+  "X-Frame-Options",
+  "Cross-Origin-Opener-Policy",
+];
+
 /** Writes `resource` in the coding the request prefers, or 304 when the client's copy is current. */
 function send(req: Request, res: ServerResponse, resource: Resource, headers: Readonly<Record<string, string>>): void {
   const codings = resource.representations.map((representation) => representation.coding);
   const coding = negotiateContentCoding(req.headers["accept-encoding"], codings);
   const chosen = resource.representations.find((representation) => representation.coding === coding)!;
-  setHeaders(res, headers);
+  // The policy headers act on documents only (a script, stylesheet or .wasm is governed by the
+  // policy of the page that loads it); every answer keeps nosniff. About 700 bytes less per file.
+  if (resource.contentType.startsWith("text/html")) setHeaders(res, headers);
+  else for (const name of DOCUMENT_ONLY_HEADERS) res.removeHeader(name); // set for every answer by the API
+  res.setHeader("X-Content-Type-Options", "nosniff");
   res.setHeader("Cache-Control", resource.cacheControl);
   if (codings.length > 1) res.setHeader("Vary", "Accept-Encoding");
   res.setHeader("ETag", chosen.etag);

@@ -152,7 +152,7 @@ describe("API: the verifier page's routes (check counter, config.json, page poli
         },
       ],
     });
-    for (const path of ["/", "/config.json"]) {
+    for (const path of ["/"]) {
       const answer = await fetch(`${url}${path}`);
       const csp = answer.headers.get("content-security-policy")!;
       expect(csp, path).to.contain("connect-src 'self' https://rpc.example.org http://127.0.0.1:8545;");

@@ -178,20 +178,27 @@ describe("API: the verifier page served like a production page (compression, cac
     }
   });
 
-  it("keeps the page's security headers on every answer, 304 included", async function () {
-    const js = await raw(url, pathOf(files.js), { "accept-encoding": "br" });
-    const answers = [
-      js,
-      await raw(url, "/"),
-      await raw(url, pathOf(files.wasm), { "accept-encoding": "gzip" }, "HEAD"),
-      await raw(url, pathOf(files.js), { "accept-encoding": "br", "if-none-match": js.headers.etag! }),
-      await raw(url, "/config.json"),
-    ];
-    for (const answer of answers) {
+  it("sends the page's security policy with its document, 304 included, and nosniff with every answer", async function () {
+    const page = await raw(url, "/", { "accept-encoding": "br" });
+    const documents = [page, await raw(url, "/", { "accept-encoding": "br", "if-none-match": page.headers.etag! })];
+    expect(documents[1]!.status).to.equal(304);
+    for (const answer of documents) {
       expect(answer.headers["content-security-policy"]).to.contain("connect-src 'self' http://127.0.0.1:8545;");
       expect(answer.headers["permissions-policy"]).to.contain("camera=(self)");
       expect(answer.headers["x-content-type-options"]).to.equal("nosniff");
       expect(answer.headers["referrer-policy"]).to.equal("no-referrer");
+    }
+    const js = await raw(url, pathOf(files.js), { "accept-encoding": "br" });
+    const subresources = [
+      js,
+      await raw(url, pathOf(files.wasm), { "accept-encoding": "gzip" }, "HEAD"),
+      await raw(url, pathOf(files.js), { "accept-encoding": "br", "if-none-match": js.headers.etag! }),
+      await raw(url, "/config.json"),
+    ];
+    for (const answer of subresources) {
+      expect(answer.headers["x-content-type-options"]).to.equal("nosniff");
+      // A policy on a script or a .wasm does nothing: the loading page's policy governs them.
+      expect(answer.headers["content-security-policy"]).to.equal(undefined);
     }
   });
 
