@@ -47,7 +47,10 @@ try {
   const page = await browser.newPage();
   await page.goto(harness.url);
   await page.waitForFunction(() => "scanHarness" in globalThis);
-  await page.evaluate((card) => (globalThis as unknown as { scanHarness: ScanHarness }).scanHarness.setCard(card), harness.card);
+  await page.evaluate(
+    (card) => (globalThis as unknown as { scanHarness: ScanHarness }).scanHarness.setCard(card),
+    harness.card,
+  );
   const engines: QrEngine[] = [];
   for (const engine of ENGINES) {
     const supported = await page.evaluate(
@@ -113,7 +116,9 @@ try {
       `before = one call on the whole frame, after = createFrameScanner)\n`,
   );
   console.log(renderTable(headers, rows));
-  console.error(`\n${rows.length - 1} degradations × ${FRAMES} frames in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.error(
+    `\n${rows.length - 1} degradations × ${FRAMES} frames in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
 } finally {
   await browser.close();
   await harness.close();

@@ -85,7 +85,11 @@ export async function makeCameraFrame(
   }
   if (degradation.jpeg !== null) {
     const blob = await new Promise<Blob>((resolve, reject) =>
-      canvas.toBlob((made) => (made === null ? reject(new Error("toBlob failed")) : resolve(made)), "image/jpeg", degradation.jpeg!),
+      canvas.toBlob(
+        (made) => (made === null ? reject(new Error("toBlob failed")) : resolve(made)),
+        "image/jpeg",
+        degradation.jpeg!,
+      ),
     );
     const decoded = await createImageBitmap(blob);
     context.drawImage(decoded, 0, 0);

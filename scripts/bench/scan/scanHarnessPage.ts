@@ -61,11 +61,11 @@ const harness: ScanHarness = {
   async read(id, engine, mode) {
     const frame = frames.get(id);
     const loaded = await load(engine);
-    if (frame === undefined || loaded === null || card === undefined) throw new Error(`cannot read ${id} with ${engine}`);
+    if (frame === undefined || loaded === null || card === undefined)
+      throw new Error(`cannot read ${id} with ${engine}`);
     const isCard = (texts: readonly string[]) => pickCardText(texts).kind === "card";
     const start = performance.now();
-    const texts =
-      mode === "before" ? await loaded.reader.read(frame) : await loaded.scanner.readAll(frame, isCard);
+    const texts = mode === "before" ? await loaded.reader.read(frame) : await loaded.scanner.readAll(frame, isCard);
     const ms = performance.now() - start;
     const picked = pickCardText(texts);
     if (picked.kind !== "card") return { kind: picked.kind, ms };

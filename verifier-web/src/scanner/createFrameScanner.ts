@@ -104,7 +104,8 @@ export function createFrameScanner(reader: QrReader): FrameScanner {
 function sharpenGrey(image: ImageData): ImageData {
   const { width, height, data } = image;
   const grey = new Float32Array(width * height);
-  for (let i = 0; i < grey.length; i++) grey[i] = 0.299 * data[4 * i]! + 0.587 * data[4 * i + 1]! + 0.114 * data[4 * i + 2]!;
+  for (let i = 0; i < grey.length; i++)
+    grey[i] = 0.299 * data[4 * i]! + 0.587 * data[4 * i + 1]! + 0.114 * data[4 * i + 2]!;
   const out = new ImageData(width, height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

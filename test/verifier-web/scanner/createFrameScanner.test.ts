@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
 
-import type { ScanHarness, ScanMode } from "../../scripts/bench/scan/scanHarnessPage.js";
-import type { ScanDegradation } from "../../scripts/bench/scan/scanDegradations.js";
-import { startScanHarness } from "../../scripts/bench/scan/startScanHarness.js";
-import type { QrEngine } from "../../verifier-web/src/scanner/createQrReader.js";
-import { launchVerifierBrowser } from "../helpers/verifierBrowser.js";
+import type { ScanHarness, ScanMode } from "../../../scripts/bench/scan/scanHarnessPage.js";
+import type { ScanDegradation } from "../../../scripts/bench/scan/scanDegradations.js";
+import { startScanHarness } from "../../../scripts/bench/scan/startScanHarness.js";
+import type { QrEngine } from "../../../verifier-web/src/scanner/createQrReader.js";
+import { launchVerifierBrowser } from "../../helpers/verifierBrowser.js";
 
 const SHARP: Omit<ScanDegradation, "group" | "label"> = {
   size: 0.6,

@@ -1,0 +1,125 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+
+import { expect } from "chai";
+import type { Browser } from "playwright-core";
+
+import type { ScanHarness } from "../../../scripts/bench/scan/scanHarnessPage.js";
+import { startScanHarness } from "../../../scripts/bench/scan/startScanHarness.js";
+import { buildVerifierWeb, type VerifierBuild } from "../../../verifier-web/build.js";
+import { ar } from "../../../verifier-web/src/i18n/messages/ar.js";
+import { en } from "../../../verifier-web/src/i18n/messages/en.js";
+import { launchVerifierBrowser, newPhoneContext, openRecordedPage } from "../../helpers/verifierBrowser.js";
+import { startStaticVerifier } from "../../helpers/verifierStack.js";
+
+const ffmpeg = (args: string[]) => promisify(execFile)("ffmpeg", ["-loglevel", "error", "-y", ...args]);
+
+/** A second of a plain colour as Chromium's fake camera video (1280×720 Y4M). */
+async function plainVideo(colour: string, out: string): Promise<string> {
+  await ffmpeg([
+    "-f",
+    "lavfi",
+    "-i",
+    `color=c=${colour}:s=1280x720:r=10:d=1`,
+    "-pix_fmt",
+    "yuv420p",
+    "-f",
+    "yuv4mpegpipe",
+    out,
+  ]);
+  return out;
+}
+
+describe("verifier page camera: hard cards and live guidance (built page, fake camera, Chromium)", function () {
+  let dir: string;
+  let build: VerifierBuild;
+  let site: Awaited<ReturnType<typeof startStaticVerifier>>;
+  const browsers: Browser[] = [];
+
+  before(async function () {
+    this.timeout(120_000);
+    dir = await mkdtemp(join(tmpdir(), "cardproof-camera-"));
+    build = await buildVerifierWeb({ outDir: join(dir, "dist") });
+    // No registry the test card belongs to: the page answers without any network once it has read the QR.
+    site = await startStaticVerifier(build, { registries: [] }, []);
+  });
+
+  afterEach(async function () {
+    for (const browser of browsers.splice(0)) await browser.close();
+  });
+
+  after(async function () {
+    await site?.close();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Opens the page with `video` as the camera, in `locale`, and presses "Scan with the camera". */
+  async function scanWith(video: string, locale = "en-US", scanLabel: string = en["input.scan"]) {
+    const browser = await launchVerifierBrowser({ fakeCamera: video });
+    browsers.push(browser);
+    const { page, problems } = await openRecordedPage(await newPhoneContext(browser, locale));
+    await page.goto(site.url);
+    await page.getByRole("button", { name: scanLabel }).click();
+    return { page, problems };
+  }
+
+  it("asks for more light after a few seconds of a dark camera, in a polite live region", async function () {
+    this.timeout(60_000);
+    const { page } = await scanWith(await plainVideo("0x101010", join(dir, "dark.y4m")));
+    const guidance = page.locator(".scan-guidance");
+    await page.waitForFunction(() => document.querySelector(".scan-guidance")?.textContent !== "", undefined, {
+      timeout: 20_000,
+    });
+    expect(await guidance.textContent()).to.equal(en["scan.guide.light"]);
+    expect(await guidance.getAttribute("aria-live")).to.equal("polite");
+    // Stopping the camera takes the advice away.
+    await page.getByRole("button", { name: en["input.stop"] }).click();
+    expect(await guidance.textContent()).to.equal("");
+  });
+
+  it("asks to move closer when a lit frame shows no QR code, in the page's language", async function () {
+    this.timeout(60_000);
+    const { page } = await scanWith(await plainVideo("0x8a8782", join(dir, "grey.y4m")), "ar", ar["input.scan"]);
+    await page.waitForFunction(() => document.querySelector(".scan-guidance")?.textContent !== "", undefined, {
+      timeout: 20_000,
+    });
+    expect(await page.locator(".scan-guidance").textContent()).to.equal(ar["scan.guide.closer"]);
+  });
+
+  it("reads a card at 30% of the frame, turned 28° and slightly blurred, from the camera", async function () {
+    this.timeout(90_000);
+    // The frame as `npm run bench:scan` makes it, turned into the fake camera's video.
+    const harness = await startScanHarness();
+    const maker = await launchVerifierBrowser();
+    let png: Buffer;
+    try {
+      const page = await maker.newPage();
+      await page.goto(harness.url);
+      await page.waitForFunction(() => "scanHarness" in globalThis);
+      const url = await page.evaluate(async (card) => {
+        const scan = (globalThis as unknown as { scanHarness: ScanHarness }).scanHarness;
+        await scan.setCard(card);
+        await scan.makeFrame("camera", { group: "", label: "", size: 0.3, rotation: 28, blur: 1, noise: 4, jpeg: null, glare: false, scratched: false }, 7);
+        return scan.framePng("camera");
+      }, harness.card); // prettier-ignore
+      png = Buffer.from(url.slice(url.indexOf(",") + 1), "base64");
+    } finally {
+      await maker.close();
+      await harness.close();
+    }
+    await writeFile(join(dir, "small.png"), png);
+    const video = join(dir, "small.y4m");
+    await ffmpeg(["-loop", "1", "-i", join(dir, "small.png"), "-t", "1", "-r", "10", "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", video]); // prettier-ignore
+
+    const { page, problems } = await scanWith(video);
+    const verdict = page.locator("[data-verdict]");
+    await verdict.waitFor({ state: "visible", timeout: 30_000 });
+    // The QR was read and parsed: the page went on to check the card (no registry matches here).
+    expect(await verdict.getAttribute("data-verdict")).not.to.equal("invalid");
+    expect(await page.locator(".scan-video").isHidden()).to.equal(true);
+    expect(problems, problems.join("\n")).to.deep.equal([]);
+  });
+});
