@@ -48,7 +48,7 @@ const row = (group: string, label: string, change: Partial<ScanDegradation>): Sc
 /** The benchmark's rows, in the order the table prints them. */
 export const SCAN_DEGRADATIONS: readonly ScanDegradation[] = [
   ...[0.9, 0.6, 0.4, 0.3, 0.2].map((size) => row("size in frame", `${size * 100}%`, { size })),
-  ...[0, 15, 28, 45].map((rotation) => row("rotation (card 60%)", `${rotation}°`, { rotation })),
+  ...[0, 15, 28, 45].map((rotation) => row("rotation (card 45%)", `${rotation}°`, { rotation, size: 0.45 })),
   ...[1, 2, 3].map((blur) => row("blur (card 60%)", `${blur} px`, { blur })),
   ...[12, 25].map((noise) => row("noise (card 60%)", `σ ${noise}`, { noise })),
   ...[0.6, 0.3].map((jpeg) => row("JPEG (card 60%)", `q ${jpeg}`, { jpeg })),

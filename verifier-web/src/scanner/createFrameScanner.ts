@@ -1,5 +1,6 @@
 import type { QrEngine, QrReader, QrSource } from "./createQrReader.js";
 import { frameAttempts, type FrameAttempt } from "./frameAttempts.js";
+import { sharpenGrey } from "./sharpenGrey.js";
 
 /** Reads hard frames with a {@link QrReader}: whole frame, then crops and zooms ({@link frameAttempts}). */
 export type FrameScanner = {
@@ -18,8 +19,8 @@ export type FrameScanner = {
 };
 
 /**
- * A {@link FrameScanner} on `reader`. Each call snapshots the frame once (a `<video>` moves on while
- * it is being read) and cuts the attempts from that snapshot.
+ * A {@link FrameScanner} on `reader`. A `<video>` frame is copied once per call (the video moves on
+ * while it is being read) and the attempts are cut from that copy; a photo is cut from directly.
  */
 export function createFrameScanner(reader: QrReader): FrameScanner {
   const frame = document.createElement("canvas");
@@ -31,44 +32,41 @@ export function createFrameScanner(reader: QrReader): FrameScanner {
   let plan: { width: number; height: number; attempts: FrameAttempt[] } | undefined;
   let cursor = 0;
 
-  /** Copies the frame; returns its attempts, none when it is empty or the canvas unavailable. */
-  const snapshot = (source: QrSource): FrameAttempt[] => {
+  /** The still image to cut from and its attempts (none for an empty frame or without a canvas). */
+  const snapshot = (source: QrSource): { image: QrSource; attempts: FrameAttempt[] } => {
     const width = source instanceof HTMLVideoElement ? source.videoWidth : source.width;
     const height = source instanceof HTMLVideoElement ? source.videoHeight : source.height;
-    if (frameContext === null || width === 0 || height === 0) return [];
+    if (frameContext === null || width === 0 || height === 0) return { image: source, attempts: [] };
     if (plan === undefined || plan.width !== width || plan.height !== height) {
       plan = { width, height, attempts: frameAttempts(width, height, reader.engine) };
       cursor = 0;
     }
+    if (!(source instanceof HTMLVideoElement)) return { image: source, attempts: plan.attempts };
     frame.width = width;
     frame.height = height;
     frameContext.drawImage(source, 0, 0);
-    return plan.attempts;
+    return { image: frame, attempts: plan.attempts };
   };
-  const run = async (attempt: FrameAttempt): Promise<string[]> => {
-    if (attempt.sx === 0 && attempt.sy === 0 && attempt.sw === frame.width && attempt.sh === frame.height) {
-      // The whole frame: the reader scales it itself where it needs to.
-      return reader.read(frame);
-    }
+  const run = async (image: QrSource, attempt: FrameAttempt): Promise<string[]> => {
+    const { sx, sy, sw, sh, dw, dh } = attempt;
+    // The whole frame as it is: the reader scales it itself where it needs to.
+    if (sx === 0 && sy === 0 && sw === plan?.width && sh === plan.height && dw === sw) return reader.read(image);
     if (workContext === null) return [];
+    let from: CanvasImageSource = image;
+    let box = [sx, sy, sw, sh] as const;
     if (attempt.sharpen && sharpContext !== null) {
-      sharp.width = attempt.sw;
-      sharp.height = attempt.sh;
-      sharpContext.drawImage(frame, attempt.sx, attempt.sy, attempt.sw, attempt.sh, 0, 0, attempt.sw, attempt.sh);
-      const image = sharpContext.getImageData(0, 0, attempt.sw, attempt.sh);
-      sharpContext.putImageData(sharpenGrey(image), 0, 0);
-      work.width = attempt.dw;
-      work.height = attempt.dh;
-      workContext.imageSmoothingEnabled = true;
-      workContext.imageSmoothingQuality = "high";
-      workContext.drawImage(sharp, 0, 0, attempt.dw, attempt.dh);
-      return reader.read(work);
+      sharp.width = sw;
+      sharp.height = sh;
+      sharpContext.drawImage(image, sx, sy, sw, sh, 0, 0, sw, sh);
+      sharpContext.putImageData(sharpenGrey(sharpContext.getImageData(0, 0, sw, sh)), 0, 0);
+      from = sharp;
+      box = [0, 0, sw, sh];
     }
-    work.width = attempt.dw;
-    work.height = attempt.dh;
+    work.width = dw;
+    work.height = dh;
     workContext.imageSmoothingEnabled = true;
     workContext.imageSmoothingQuality = "high";
-    workContext.drawImage(frame, attempt.sx, attempt.sy, attempt.sw, attempt.sh, 0, 0, attempt.dw, attempt.dh);
+    workContext.drawImage(from, ...box, 0, 0, dw, dh);
     return reader.read(work);
   };
   const add = (found: Set<string>, texts: readonly string[]) => {
@@ -78,46 +76,25 @@ export function createFrameScanner(reader: QrReader): FrameScanner {
   return {
     engine: reader.engine,
     async readAll(source, enough = () => false) {
+      const { image, attempts } = snapshot(source);
       const found = new Set<string>();
-      for (const attempt of snapshot(source)) {
-        add(found, await run(attempt));
+      for (const attempt of attempts) {
+        add(found, await run(image, attempt));
         if (found.size > 0 && enough([...found])) break;
       }
       return [...found];
     },
     async readNext(source, budgetMs) {
-      const attempts = snapshot(source);
+      const { image, attempts } = snapshot(source);
       const found = new Set<string>();
       const start = performance.now();
       for (let tried = 0; tried < attempts.length; tried++) {
         const attempt = attempts[cursor % attempts.length]!;
         cursor = (cursor + 1) % attempts.length;
-        add(found, await run(attempt));
+        add(found, await run(image, attempt));
         if (found.size > 0 || performance.now() - start >= budgetMs) break;
       }
       return [...found];
     },
   };
-}
-
-/** Grey levels with a 3 × 3 unsharp mask (centre 5, edges -1): restores module edges a slight blur softened. */
-function sharpenGrey(image: ImageData): ImageData {
-  const { width, height, data } = image;
-  const grey = new Float32Array(width * height);
-  for (let i = 0; i < grey.length; i++)
-    grey[i] = 0.299 * data[4 * i]! + 0.587 * data[4 * i + 1]! + 0.114 * data[4 * i + 2]!;
-  const out = new ImageData(width, height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      const up = y > 0 ? grey[i - width]! : grey[i]!;
-      const down = y < height - 1 ? grey[i + width]! : grey[i]!;
-      const left = x > 0 ? grey[i - 1]! : grey[i]!;
-      const right = x < width - 1 ? grey[i + 1]! : grey[i]!;
-      const value = 5 * grey[i]! - up - down - left - right;
-      out.data[4 * i] = out.data[4 * i + 1] = out.data[4 * i + 2] = value;
-      out.data[4 * i + 3] = 255;
-    }
-  }
-  return out;
 }
