@@ -89,6 +89,18 @@ describe("verifier page camera: hard cards and live guidance (built page, fake c
     expect(await page.locator(".scan-guidance").textContent()).to.equal(ar["scan.guide.closer"]);
   });
 
+  it("asks to hold steady while the picture keeps changing", async function () {
+    this.timeout(60_000);
+    // A lit frame flickering between two grey levels, every frame: what a shaking phone looks like to the meter.
+    const video = join(dir, "shaking.y4m");
+    await ffmpeg(["-f", "lavfi", "-i", "color=c=gray:s=1280x720:r=10:d=1", "-vf", "geq=lum='if(mod(N,2),90,220)':cb=128:cr=128", "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", video]); // prettier-ignore
+    const { page } = await scanWith(video);
+    const steady = en["scan.guide.steady"];
+    await page.waitForFunction((text) => document.querySelector(".scan-guidance")?.textContent === text, steady, {
+      timeout: 20_000,
+    });
+  });
+
   it("reads a card at 30% of the frame, turned 28° and slightly blurred, from the camera", async function () {
     this.timeout(90_000);
     // The frame as `npm run bench:scan` makes it, turned into the fake camera's video.

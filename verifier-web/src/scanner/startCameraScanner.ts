@@ -26,14 +26,13 @@ export type CameraScannerEvents = {
  * Starts the back camera in `video` and decodes frames until a card's public QR is found, then stops
  * the camera and calls `onCard` with the text. Each frame gets a bounded share of the crop-and-zoom
  * attempts (`createFrameScanner`), so small, turned or crowded cards are read within a second or two
- * while the page stays responsive. `engine` forces a decoder (tests).
+ * while the page stays responsive.
  *
  * @throws when the camera cannot be started (no camera, permission refused, insecure origin).
  */
 export async function startCameraScanner(
   video: HTMLVideoElement,
   { onCard, onSecret, onGuidance }: CameraScannerEvents,
-  { engine }: { engine?: QrEngine } = {},
 ): Promise<{ engine: QrEngine; stop(): void }> {
   const stream = await navigator.mediaDevices.getUserMedia({
     video: { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } },
@@ -51,7 +50,7 @@ export async function startCameraScanner(
     video.muted = true;
     video.setAttribute("playsinline", "");
     await video.play();
-    scanner = createFrameScanner(await createQrReader(engine === undefined ? {} : { engine }));
+    scanner = createFrameScanner(await createQrReader());
   } catch (error) {
     stop();
     throw error;

@@ -69,7 +69,8 @@ export function createInputPanel(
             stopCamera();
             onText(text);
           },
-          onSecret: () => show(t.t("scan.secret")),
+          // Named at once, in the same live region as the advice that later replaces it.
+          onSecret: () => guide("secret"),
           onGuidance: guide,
         }),
       )
