@@ -5,6 +5,7 @@
 import { createFrameScanner, type FrameScanner } from "../../../verifier-web/src/scanner/createFrameScanner.js";
 import { createQrReader, type QrEngine, type QrReader } from "../../../verifier-web/src/scanner/createQrReader.js";
 import { pickCardText } from "../../../verifier-web/src/scanner/pickCardText.js";
+import { FRAME_BUDGET_MS } from "../../../verifier-web/src/scanner/startCameraScanner.js";
 import { makeCameraFrame, type CardArea, type FrameCard } from "./makeCameraFrame.js";
 import type { ScanDegradation } from "./scanDegradations.js";
 
@@ -13,6 +14,12 @@ export type ScanMode = "before" | "after";
 
 /** One read of one frame: whether the card's own public QR text came out, what was seen, the time. */
 export type ScanOutcome = { kind: "card" | "secret" | "none" | "wrong"; ms: number };
+
+/** A frame held before the camera loop: how many frames it took to read, the longest frame's decoding. */
+export type CameraOutcome = { kind: ScanOutcome["kind"]; frames: number; longestMs: number };
+
+/** Frames the camera simulation gives a card: more than one round of every engine's attempts. */
+const CAMERA_FRAMES = 16;
 
 /** What the harness page exposes as `window.scanHarness`. */
 export type ScanHarness = {
@@ -24,6 +31,11 @@ export type ScanHarness = {
   makeFrame(id: string, degradation: ScanDegradation, seed: number): Promise<void>;
   /** Reads frame `id` with `engine` in `mode`. */
   read(id: string, engine: QrEngine, mode: ScanMode): Promise<ScanOutcome>;
+  /**
+   * Frame `id` shown to the camera loop's decoding (`readNext` with the page's 60 ms budget, a fresh
+   * scanner each time) until the card is read or {@link CAMERA_FRAMES} frames passed.
+   */
+  readCamera(id: string, engine: QrEngine): Promise<CameraOutcome>;
   /** Frame `id` as a PNG `data:` URL (to look at it, or to make a fake camera's video of it). */
   framePng(id: string): string;
   /** Forgets every frame. */
@@ -70,6 +82,26 @@ const harness: ScanHarness = {
     const picked = pickCardText(texts);
     if (picked.kind !== "card") return { kind: picked.kind, ms };
     return { kind: picked.text === card.publicText ? "card" : "wrong", ms };
+  },
+  async readCamera(id, engine) {
+    const frame = frames.get(id);
+    const loaded = await load(engine);
+    if (frame === undefined || loaded === null || card === undefined)
+      throw new Error(`cannot read ${id} with ${engine}`);
+    const scanner = createFrameScanner(loaded.reader);
+    let longestMs = 0;
+    let kind = "none" as ScanOutcome["kind"];
+    let frameCount = 0;
+    while (frameCount < CAMERA_FRAMES && kind !== "card") {
+      frameCount++;
+      const start = performance.now();
+      const picked = pickCardText(await scanner.readNext(frame, FRAME_BUDGET_MS));
+      longestMs = Math.max(longestMs, performance.now() - start);
+      if (picked.kind !== "card") kind = picked.kind === "secret" || kind === "secret" ? "secret" : "none";
+      else kind = picked.text === card.publicText ? "card" : "wrong";
+      if (kind === "wrong") break;
+    }
+    return { kind, frames: frameCount, longestMs };
   },
   framePng(id) {
     const frame = frames.get(id);

@@ -6,7 +6,7 @@ import { pickCardText } from "./pickCardText.js";
 /** Pause between two decoded frames: enough for a cheap phone to stay responsive. */
 const FRAME_INTERVAL_MS = 120;
 /** Decoding time one frame may take before the next attempts wait for the next frame. */
-const FRAME_BUDGET_MS = 60;
+export const FRAME_BUDGET_MS = 60;
 /** Time without a card before guidance is shown (then updated every frame while it lasts). */
 const GUIDANCE_AFTER_MS = 4_000;
 /** How long a glimpse of the secret QR keeps its message up. */
