@@ -58,6 +58,16 @@ export async function makeCameraFrame(
     context.fillStyle = "#b9bcc0";
     context.fillRect(-width / 2 + x * width, -height / 2 + y * height, w * width, h * height);
   }
+  if (degradation.thumbOnPublicQr === true) {
+    const { x, y, width: w, height: h } = card.publicQr;
+    context.fillStyle = "#c89f86";
+    context.fillRect(
+      -width / 2 + (x - 0.02) * width,
+      -height / 2 + (y - 0.03) * height,
+      (w + 0.04) * width,
+      (h + 0.06) * height,
+    );
+  }
   context.filter = "none";
   if (degradation.glare) {
     const qr = card.publicQr;

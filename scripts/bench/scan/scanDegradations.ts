@@ -10,7 +10,8 @@
  * - `glare`: a bright reflection (radial gradient, white at 90% at its centre) over a corner of the
  *   public QR;
  * - `scratched`: the scratch panel removed, so the secret redemption QR is in view next to the
- *   public one (otherwise a silver panel covers it, as on a card in a shop).
+ *   public one (otherwise a silver panel covers it, as on a card in a shop);
+ * - `thumbOnPublicQr` (tests only): the public QR covered, as by a thumb, leaving only the secret one.
  *
  * Every frame also has mild noise (σ 4), a random position with the card whole in the frame, and a
  * grey table with a light gradient behind it.
@@ -25,6 +26,7 @@ export type ScanDegradation = {
   jpeg: number | null;
   glare: boolean;
   scratched: boolean;
+  thumbOnPublicQr?: boolean;
 };
 
 /** The reference frame every row changes one thing of: card at 60% of the frame, upright, sharp. */

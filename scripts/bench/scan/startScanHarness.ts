@@ -17,8 +17,8 @@ import type { CardArea } from "./makeCameraFrame.js";
 /** The verifier base printed on the benchmark's card. */
 const VERIFIER_BASE = "https://verify.cardproof.example/";
 
-/** A card as `cardproof batch print` prints it: demo registry, a $50 card, a fixed secret code. */
-const CARD: PrintableCard = {
+/** The card the harness shows: demo registry, a $50 card, a fixed secret code (tests look for leaks of it). */
+export const SCAN_HARNESS_CARD: PrintableCard = {
   chainId: 31337n,
   registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
   batchId: makeBatchId(7, 1),
@@ -55,7 +55,7 @@ export async function startScanHarness(): Promise<{ url: string; card: HarnessCa
     const wasm = createRequire(import.meta.url).resolve("zxing-wasm/reader/zxing_reader.wasm");
     await mkdir(join(dir, "wasm"));
     await copyFile(wasm, join(dir, "wasm", "zxing_reader.wasm"));
-    await writeFile(join(dir, "card.png"), renderCardPng(CARD, { verifierBase: VERIFIER_BASE }));
+    await writeFile(join(dir, "card.png"), renderCardPng(SCAN_HARNESS_CARD, { verifierBase: VERIFIER_BASE }));
     await writeFile(
       join(dir, "index.html"),
       '<!doctype html><html><head><meta charset="utf-8"><title>scan harness</title></head>' +
@@ -66,7 +66,7 @@ export async function startScanHarness(): Promise<{ url: string; card: HarnessCa
     throw error;
   }
 
-  const drawing = layoutCard(CARD, { verifierBase: VERIFIER_BASE });
+  const drawing = layoutCard(SCAN_HARNESS_CARD, { verifierBase: VERIFIER_BASE });
   const share = (x: number, y: number, width: number, height: number): CardArea => ({
     x: x / drawing.width,
     y: y / drawing.height,

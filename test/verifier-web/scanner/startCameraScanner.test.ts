@@ -7,8 +7,9 @@ import { promisify } from "node:util";
 import { expect } from "chai";
 import type { Browser } from "playwright-core";
 
+import type { ScanDegradation } from "../../../scripts/bench/scan/scanDegradations.js";
 import type { ScanHarness } from "../../../scripts/bench/scan/scanHarnessPage.js";
-import { startScanHarness } from "../../../scripts/bench/scan/startScanHarness.js";
+import { SCAN_HARNESS_CARD, startScanHarness } from "../../../scripts/bench/scan/startScanHarness.js";
 import { buildVerifierWeb, type VerifierBuild } from "../../../verifier-web/build.js";
 import { ar } from "../../../verifier-web/src/i18n/messages/ar.js";
 import { en } from "../../../verifier-web/src/i18n/messages/en.js";
@@ -33,10 +34,14 @@ async function plainVideo(colour: string, out: string): Promise<string> {
   return out;
 }
 
+/** A card at 60% of the frame, upright and sharp (the benchmark's reference frame). */
+const SHARP_CARD = { size: 0.6, rotation: 0, blur: 0, noise: 4, jpeg: null, glare: false, scratched: false };
+
 describe("verifier page camera: hard cards and live guidance (built page, fake camera, Chromium)", function () {
   let dir: string;
   let build: VerifierBuild;
   let site: Awaited<ReturnType<typeof startStaticVerifier>>;
+  let harness: Awaited<ReturnType<typeof startScanHarness>>;
   const browsers: Browser[] = [];
 
   before(async function () {
@@ -45,6 +50,7 @@ describe("verifier page camera: hard cards and live guidance (built page, fake c
     build = await buildVerifierWeb({ outDir: join(dir, "dist") });
     // No registry the test card belongs to: the page answers without any network once it has read the QR.
     site = await startStaticVerifier(build, { registries: [] }, []);
+    harness = await startScanHarness();
   });
 
   afterEach(async function () {
@@ -53,6 +59,7 @@ describe("verifier page camera: hard cards and live guidance (built page, fake c
 
   after(async function () {
     await site?.close();
+    await harness?.close();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
@@ -60,10 +67,10 @@ describe("verifier page camera: hard cards and live guidance (built page, fake c
   async function scanWith(video: string, locale = "en-US", scanLabel: string = en["input.scan"]) {
     const browser = await launchVerifierBrowser({ fakeCamera: video });
     browsers.push(browser);
-    const { page, problems } = await openRecordedPage(await newPhoneContext(browser, locale));
+    const { page, problems, requests } = await openRecordedPage(await newPhoneContext(browser, locale));
     await page.goto(site.url);
     await page.getByRole("button", { name: scanLabel }).click();
-    return { page, problems };
+    return { page, problems, requests };
   }
 
   it("asks for more light after a few seconds of a dark camera, in a polite live region", async function () {
@@ -101,37 +108,59 @@ describe("verifier page camera: hard cards and live guidance (built page, fake c
     });
   });
 
-  it("reads a card at 30% of the frame, turned 28° and slightly blurred, from the camera", async function () {
-    this.timeout(90_000);
-    // The frame as `npm run bench:scan` makes it, turned into the fake camera's video.
-    const harness = await startScanHarness();
+  /** A fake camera video of one frame made as `npm run bench:scan` makes them. */
+  async function cameraVideoOf(name: string, change: Partial<ScanDegradation>): Promise<string> {
+    const degradation: ScanDegradation = { ...SHARP_CARD, group: "test", label: name, ...change };
     const maker = await launchVerifierBrowser();
-    let png: Buffer;
+    let url: string;
     try {
       const page = await maker.newPage();
       await page.goto(harness.url);
       await page.waitForFunction(() => "scanHarness" in globalThis);
-      const url = await page.evaluate(async (card) => {
-        const scan = (globalThis as unknown as { scanHarness: ScanHarness }).scanHarness;
-        await scan.setCard(card);
-        await scan.makeFrame("camera", { group: "", label: "", size: 0.3, rotation: 28, blur: 1, noise: 4, jpeg: null, glare: false, scratched: false }, 7);
-        return scan.framePng("camera");
-      }, harness.card); // prettier-ignore
-      png = Buffer.from(url.slice(url.indexOf(",") + 1), "base64");
+      url = await page.evaluate(
+        async ({ card, degradation }) => {
+          const scan = (globalThis as unknown as { scanHarness: ScanHarness }).scanHarness;
+          await scan.setCard(card);
+          await scan.makeFrame("camera", degradation, 7);
+          return scan.framePng("camera");
+        },
+        { card: harness.card, degradation },
+      );
     } finally {
       await maker.close();
-      await harness.close();
     }
-    await writeFile(join(dir, "small.png"), png);
-    const video = join(dir, "small.y4m");
-    await ffmpeg(["-loop", "1", "-i", join(dir, "small.png"), "-t", "1", "-r", "10", "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", video]); // prettier-ignore
+    await writeFile(join(dir, `${name}.png`), Buffer.from(url.slice(url.indexOf(",") + 1), "base64"));
+    const video = join(dir, `${name}.y4m`);
+    await ffmpeg(["-loop", "1", "-i", join(dir, `${name}.png`), "-t", "1", "-r", "10", "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", video]); // prettier-ignore
+    return video;
+  }
 
-    const { page, problems } = await scanWith(video);
+  it("reads a card at 30% of the frame, turned 28° and slightly blurred, from the camera", async function () {
+    this.timeout(90_000);
+    const { page, problems } = await scanWith(await cameraVideoOf("small", { size: 0.3, rotation: 28, blur: 1 }));
     const verdict = page.locator("[data-verdict]");
     await verdict.waitFor({ state: "visible", timeout: 30_000 });
     // The QR was read and parsed: the page went on to check the card (no registry matches here).
     expect(await verdict.getAttribute("data-verdict")).not.to.equal("invalid");
     expect(await page.locator(".scan-video").isHidden()).to.equal(true);
     expect(problems, problems.join("\n")).to.deep.equal([]);
+  });
+
+  it("names the secret QR when only it is in view, and its code appears nowhere", async function () {
+    this.timeout(90_000);
+    const video = await cameraVideoOf("secret", { size: 0.7, scratched: true, thumbOnPublicQr: true });
+    const { page, requests } = await scanWith(video);
+    const secret = en["scan.secret"];
+    await page.waitForFunction((text) => document.querySelector(".scan-guidance")?.textContent === text, secret, {
+      timeout: 20_000,
+    });
+    expect(await page.locator("[data-verdict]").count()).to.equal(0);
+    const code = SCAN_HARNESS_CARD.code;
+    const seen = [
+      await page.content(),
+      page.url(),
+      ...requests.map((request) => `${request.url()} ${request.postData() ?? ""}`),
+    ];
+    for (const text of seen) expect(text.replaceAll(/[\s-]/g, "")).not.to.contain(code);
   });
 });
