@@ -1,5 +1,15 @@
 import type { Translator } from "../i18n/createTranslator.js";
+import type { MessageKey } from "../i18n/messages/en.js";
+import type { ScanGuidance } from "../scanner/createGuidanceMeter.js";
 import { h } from "./h.js";
+
+/** The camera view's advice for each guidance the scanner gives. */
+const GUIDANCE_KEYS: Readonly<Record<ScanGuidance, MessageKey>> = {
+  closer: "scan.guide.closer",
+  steady: "scan.guide.steady",
+  light: "scan.guide.light",
+  secret: "scan.secret",
+};
 
 /**
  * "Check a card": scan with the camera (the scanner's code loads only when pressed), read a photo
@@ -20,6 +30,14 @@ export function createInputPanel(
     playsinline: true,
   });
   const hint = h("p", { class: "scan-hint", hidden: true }, t.t("scan.hint"));
+  // Live advice while the camera reads nothing: its own polite live region, so a screen reader hears
+  // each new piece of advice once, not every frame.
+  const guidance = h("p", { class: "scan-guidance", role: "status", "aria-live": "polite", "data-guidance": "" });
+  const guide = (kind: ScanGuidance | "") => {
+    if (guidance.dataset.guidance === kind) return;
+    guidance.dataset.guidance = kind;
+    guidance.textContent = kind === "" ? "" : t.t(GUIDANCE_KEYS[kind]);
+  };
   const scanButton = h(
     "button",
     { type: "button", class: "button button-primary", "data-action": "scan" },
@@ -31,6 +49,7 @@ export function createInputPanel(
     camera = undefined;
     video.hidden = true;
     hint.hidden = true;
+    guide("");
     scanButton.textContent = t.t("input.scan");
   };
   const show = (text: string) => {
@@ -50,7 +69,9 @@ export function createInputPanel(
             stopCamera();
             onText(text);
           },
-          onSecret: () => show(t.t("scan.secret")),
+          // Named at once, in the same live region as the advice that later replaces it.
+          onSecret: () => guide("secret"),
+          onGuidance: guide,
         }),
       )
       .then(
@@ -121,6 +142,7 @@ export function createInputPanel(
     h("div", { class: "row buttons" }, scanButton, photo, h("label", { for: "photo-input", class: "button" }, t.t("input.photo"))),
     video,
     hint,
+    guidance,
     message,
     form,
   ); // prettier-ignore

@@ -185,6 +185,10 @@ export const en = {
 
   "footer.privacy":
     "No personal data is stored. The card number in the link stays in this browser's address bar only until the page reads it; the blockchain node and the CardProof indexer see which card was checked.",
+
+  "scan.guide.closer": "Move closer: fill the frame with the QR code on the front of the card.",
+  "scan.guide.steady": "Hold the phone steady for a moment so the picture is sharp.",
+  "scan.guide.light": "More light, please: the picture is too dark to read the QR code.",
 } as const;
 
 /** Every message key. */

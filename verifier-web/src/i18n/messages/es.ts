@@ -194,4 +194,8 @@ export const es: Messages = {
 
   "footer.privacy":
     "No se guarda ningún dato personal. El número de la tarjeta del enlace solo queda en la barra de direcciones hasta que la página lo lee; el nodo de blockchain y el indexador de CardProof ven qué tarjeta se comprobó.",
+
+  "scan.guide.closer": "Acércate: llena el encuadre con el código QR del frente de la tarjeta.",
+  "scan.guide.steady": "Mantén el teléfono quieto un momento para que la imagen salga nítida.",
+  "scan.guide.light": "Necesitas más luz: la imagen está demasiado oscura para leer el código QR.",
 };

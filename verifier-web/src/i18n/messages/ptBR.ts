@@ -191,4 +191,8 @@ export const ptBR: Messages = {
 
   "footer.privacy":
     "Nenhum dado pessoal é armazenado. O número do cartão no link fica na barra de endereços só até a página lê-lo; o nó de blockchain e o indexador do CardProof veem qual cartão foi verificado.",
+
+  "scan.guide.closer": "Aproxime-se: preencha a imagem com o QR code da frente do cartão.",
+  "scan.guide.steady": "Segure o celular firme por um instante para a imagem ficar nítida.",
+  "scan.guide.light": "Mais luz, por favor: a imagem está escura demais para ler o QR code.",
 };

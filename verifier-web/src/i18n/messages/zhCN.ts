@@ -170,4 +170,8 @@ export const zhCN: Messages = {
 
   "footer.privacy":
     "不存储任何个人数据。链接中的卡号只在页面读取之前留在地址栏中；区块链节点和 CardProof 索引器会知道查询了哪张卡。",
+
+  "scan.guide.closer": "请靠近一些：让卡片正面的二维码占满画面。",
+  "scan.guide.steady": "请稳住手机片刻，让画面清晰。",
+  "scan.guide.light": "请增加光线：画面太暗，无法读取二维码。",
 };
