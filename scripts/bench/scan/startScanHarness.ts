@@ -51,6 +51,8 @@ export async function startScanHarness(): Promise<{ url: string; card: HarnessCa
       outfile: join(dir, "harness.js"),
       logLevel: "warning",
       charset: "utf8",
+      // The page's build names the .wasm by its hash; here it keeps its own name.
+      define: { ZXING_WASM_FILE: JSON.stringify("zxing_reader.wasm") },
     });
     const wasm = createRequire(import.meta.url).resolve("zxing-wasm/reader/zxing_reader.wasm");
     await mkdir(join(dir, "wasm"));
