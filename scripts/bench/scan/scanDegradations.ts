@@ -30,7 +30,7 @@ export type ScanDegradation = {
 };
 
 /** The reference frame every row changes one thing of: card at 60% of the frame, upright, sharp. */
-const BASE: Omit<ScanDegradation, "group" | "label"> = {
+export const BASE_FRAME: Omit<ScanDegradation, "group" | "label"> = {
   size: 0.6,
   rotation: 0,
   blur: 0,
@@ -41,7 +41,7 @@ const BASE: Omit<ScanDegradation, "group" | "label"> = {
 };
 
 const row = (group: string, label: string, change: Partial<ScanDegradation>): ScanDegradation => ({
-  ...BASE,
+  ...BASE_FRAME,
   group,
   label,
   ...change,

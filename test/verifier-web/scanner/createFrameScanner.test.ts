@@ -2,20 +2,13 @@ import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
 
 import type { ScanHarness, ScanMode } from "../../../scripts/bench/scan/scanHarnessPage.js";
-import type { ScanDegradation } from "../../../scripts/bench/scan/scanDegradations.js";
+import { BASE_FRAME, type ScanDegradation } from "../../../scripts/bench/scan/scanDegradations.js";
 import { startScanHarness } from "../../../scripts/bench/scan/startScanHarness.js";
 import type { QrEngine } from "../../../verifier-web/src/scanner/createQrReader.js";
 import { launchVerifierBrowser } from "../../helpers/verifierBrowser.js";
 
-const SHARP: Omit<ScanDegradation, "group" | "label"> = {
-  size: 0.6,
-  rotation: 0,
-  blur: 0,
-  noise: 4,
-  jpeg: null,
-  glare: false,
-  scratched: false,
-};
+/** The bench's reference frame: card at 60% of the frame, upright, sharp. */
+const SHARP = BASE_FRAME;
 const frame = (label: string, change: Partial<ScanDegradation>): ScanDegradation => ({
   ...SHARP,
   group: "test",
