@@ -310,7 +310,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
         enum: ["BatchIssued", "LotTransferred", "LotActivated", "LotRevoked", "VoucherRedeemed"],
       },
       blockNumber: integer("Block"),
-      blockHash: { ...hex32, description: "Hash of that block: a verifier fetches the block's logs by it" },
+      blockHash: { ...nullable(hex32), description: "Hash of that block: a verifier fetches the block's logs by it" },
       logIndex: integer("Log index"),
       txHash: hex32,
       timestamp: nullable({ type: "integer" }),

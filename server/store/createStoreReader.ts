@@ -39,7 +39,8 @@ export type RunView = {
 /** One link of a batch's chain that touches a card (or the whole batch). */
 export type CardEventView = {
   blockNumber: number;
-  blockHash: Hex;
+  /** From the raw log (null only in a store written without raw logs, as some tests do). */
+  blockHash: Hex | null;
   logIndex: number;
   txHash: Hex;
   blockTimestamp: number | null;
@@ -172,11 +173,11 @@ export function createStoreReader(db: Database) {
       // The block hash comes from raw_logs (one primary-key lookup per event), so a verifier can
       // fetch exactly that block's logs from its own node.
       `SELECT e.*, l.block_hash FROM batch_events e
-         JOIN raw_logs l ON l.block_number = e.block_number AND l.log_index = e.log_index
+         LEFT JOIN raw_logs l ON l.block_number = e.block_number AND l.log_index = e.log_index
          WHERE e.batch_id = @batchId AND e.start_serial = @serial AND e.end_serial = @serial + 1
        UNION ALL
        SELECT e.*, l.block_hash FROM batch_events e
-         JOIN raw_logs l ON l.block_number = e.block_number AND l.log_index = e.log_index
+         LEFT JOIN raw_logs l ON l.block_number = e.block_number AND l.log_index = e.log_index
          WHERE e.batch_id = @batchId AND e.end_serial - e.start_serial > 1
            AND e.start_serial <= @serial AND e.end_serial > @serial
        ORDER BY block_number, log_index`,
@@ -327,7 +328,7 @@ export function createStoreReader(db: Database) {
     getCardHistory(batchId: bigint | string, serial: number): CardEventView[] {
       return (q.cardHistory.all({ batchId: id(batchId), serial }) as Raw[]).map((row) => ({
         blockNumber: row.block_number as number,
-        blockHash: row.block_hash as Hex,
+        blockHash: (row.block_hash ?? null) as Hex | null,
         logIndex: row.log_index as number,
         txHash: row.tx_hash as Hex,
         blockTimestamp: row.block_timestamp as number | null,
