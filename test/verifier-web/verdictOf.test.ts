@@ -5,7 +5,6 @@ import { verdictOf } from "../../verifier-web/src/verdictOf.js";
 
 const chain = (status: ChainStatus, issued = true): ChainCard => ({
   blockNumber: 10n,
-  blockTimestamp: 1_700_000_000,
   issued,
   status,
   holder: "0x0000000000000000000000000000000000000001",

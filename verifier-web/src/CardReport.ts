@@ -52,8 +52,6 @@ export type TimelineEvent = {
 /** What the chain said about the card at `blockNumber`. */
 export type ChainCard = {
   blockNumber: bigint;
-  /** Unix seconds of that block. */
-  blockTimestamp: number;
   issued: boolean;
   status: ChainStatus;
   holder: Address;
