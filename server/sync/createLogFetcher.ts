@@ -20,6 +20,39 @@ export type RpcLog = {
   removed?: boolean;
 };
 
+const HEX = /^0x[0-9a-fA-F]*$/;
+const QUANTITY = /^0x[0-9a-fA-F]{1,16}$/;
+const HASH = /^0x[0-9a-fA-F]{64}$/;
+
+/**
+ * Whether an `eth_getLogs` result is a list of logs with every field the store reads: a provider
+ * answering `null`, an object, or logs without positions has answered wrongly, not "no logs".
+ */
+export function isLogList(result: unknown): result is RpcLog[] {
+  return Array.isArray(result) && result.every(isLog);
+}
+
+function isLog(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const log = value as Record<string, unknown>;
+  return (
+    typeof log.address === "string" &&
+    /^0x[0-9a-fA-F]{40}$/.test(log.address) &&
+    Array.isArray(log.topics) &&
+    log.topics.every((topic) => typeof topic === "string" && HASH.test(topic)) &&
+    typeof log.data === "string" &&
+    HEX.test(log.data) &&
+    typeof log.blockNumber === "string" &&
+    QUANTITY.test(log.blockNumber) &&
+    typeof log.blockHash === "string" &&
+    HASH.test(log.blockHash) &&
+    typeof log.transactionHash === "string" &&
+    HASH.test(log.transactionHash) &&
+    typeof log.logIndex === "string" &&
+    QUANTITY.test(log.logIndex)
+  );
+}
+
 /** Every log of the followed addresses in `[fromBlock, toBlock]`. */
 export type LogPage = { fromBlock: number; toBlock: number; logs: RpcLog[] };
 
@@ -82,7 +115,10 @@ export function createLogFetcher(options: CreateLogFetcherOptions) {
       toBlock: numberToHex(toBlock),
     };
     if (options.topics !== undefined) filter.topics = options.topics;
-    return rpc.request<RpcLog[]>("eth_getLogs", [filter], signal === undefined ? {} : { signal });
+    return rpc.request<RpcLog[]>("eth_getLogs", [filter], {
+      isResult: isLogList,
+      ...(signal === undefined ? {} : { signal }),
+    });
   }
 
   return {

@@ -5,9 +5,16 @@ import { sleep } from "../internal/sleep.js";
 import { parseRangeError, type JsonRpcErrorLike } from "./parseRangeError.js";
 import { RpcRequestError } from "./RpcRequestError.js";
 
+/**
+ * What a request may add: an abort signal, and `isResult`, the shape the `result` must have. An
+ * answer of another shape (`null` for a list, a list of non-logs) is a malformed answer like
+ * unparsable JSON: retried, then the next endpoint, never handed to the caller.
+ */
+export type RpcRequestOptions = { signal?: AbortSignal; isResult?: (result: unknown) => boolean };
+
 /** A JSON-RPC caller: `request(method, params)` resolves with the `result`. */
 export type RpcClient = {
-  request<T = unknown>(method: string, params?: readonly unknown[], options?: { signal?: AbortSignal }): Promise<T>;
+  request<T = unknown>(method: string, params?: readonly unknown[], options?: RpcRequestOptions): Promise<T>;
   /** The endpoints, redacted (origins only), for logs. */
   readonly endpoints: readonly string[];
 };
@@ -68,7 +75,7 @@ export function createRpcClient(options: CreateRpcClientOptions): RpcClient {
     endpoint: string,
     method: string,
     params: readonly unknown[],
-    signal?: AbortSignal,
+    { signal, isResult }: RpcRequestOptions,
   ) {
     const id = nextId++;
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -131,18 +138,20 @@ export function createRpcClient(options: CreateRpcClientOptions): RpcClient {
     if (body === undefined || body === null || typeof body !== "object" || !("result" in body) || body.id !== id) {
       throw fail("malformed", { status });
     }
+    if (isResult !== undefined && !isResult(body.result)) throw fail("malformed", { status });
     return body.result;
   }
 
   return {
     endpoints,
-    async request<T>(method: string, params: readonly unknown[] = [], { signal }: { signal?: AbortSignal } = {}) {
+    async request<T>(method: string, params: readonly unknown[] = [], options: RpcRequestOptions = {}) {
+      const { signal } = options;
       let lastError: unknown;
       if (preferred !== 0 && Date.now() - switchedAt >= primaryRetryMs) preferred = 0;
       for (let attemptNumber = 1; attemptNumber <= maxAttempts; attemptNumber++) {
         const index = preferred;
         try {
-          return (await attempt(urls[index]!, endpoints[index]!, method, params, signal)) as T;
+          return (await attempt(urls[index]!, endpoints[index]!, method, params, options)) as T;
         } catch (error) {
           if (error instanceof RpcRequestError) rpcErrors.inc({ kind: error.kind });
           if (!(error instanceof RpcRequestError) || !error.retryable) throw error;

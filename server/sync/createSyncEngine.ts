@@ -131,7 +131,12 @@ export function createSyncEngine({
   let lastProgressLog = 0;
 
   async function checkIdentity(signal?: AbortSignal) {
-    const chainId = hexToBigInt(await client.request<Hex>("eth_chainId", [], signal === undefined ? {} : { signal }));
+    const chainId = hexToBigInt(
+      await client.request<Hex>("eth_chainId", [], {
+        isResult: (result) => typeof result === "string" && /^0x[0-9a-fA-F]{1,64}$/.test(result),
+        ...(signal === undefined ? {} : { signal }),
+      }),
+    );
     const genesis = await fetchBlockHeader(client, 0, signal);
     if (genesis === null) throw new ChainMovedError(0, "the node returned no genesis block");
     const differences: string[] = [];

@@ -13,7 +13,7 @@ export async function fetchBlockHeader(
   const raw = await rpc.request<{ number: Hex; hash: Hex; parentHash: Hex; timestamp: Hex } | null>(
     "eth_getBlockByNumber",
     [tag, false],
-    signal === undefined ? {} : { signal },
+    { isResult: isHeaderOrNull, ...(signal === undefined ? {} : { signal }) },
   );
   if (raw === null || raw === undefined) return null;
   return {
@@ -22,4 +22,24 @@ export async function fetchBlockHeader(
     parentHash: raw.parentHash.toLowerCase() as Hex,
     timestamp: hexToNumber(raw.timestamp),
   };
+}
+
+const HASH = /^0x[0-9a-fA-F]{64}$/;
+const QUANTITY = /^0x[0-9a-fA-F]{1,16}$/;
+
+/** A block (with the fields reorg checks read) or `null` (no such block); anything else is malformed. */
+function isHeaderOrNull(result: unknown): boolean {
+  if (result === null) return true;
+  if (typeof result !== "object") return false;
+  const { number, hash, parentHash, timestamp } = result as Record<string, unknown>;
+  return (
+    typeof number === "string" &&
+    QUANTITY.test(number) &&
+    typeof hash === "string" &&
+    HASH.test(hash) &&
+    typeof parentHash === "string" &&
+    HASH.test(parentHash) &&
+    typeof timestamp === "string" &&
+    QUANTITY.test(timestamp)
+  );
 }

@@ -9,7 +9,9 @@ export type Fault =
   | { type: "malformed" }
   | { type: "reset" }
   | { type: "hang" }
-  | { type: "rpcError"; code: number; message: string; data?: unknown };
+  | { type: "rpcError"; code: number; message: string; data?: unknown }
+  /** A well-formed JSON-RPC answer whose `result` has the wrong shape (e.g. `null` for a list). */
+  | { type: "result"; result: unknown };
 
 /** How real providers word "range too large" (see server/sync/parseRangeError.ts). */
 export type RangeDialect = "alchemy" | "infura" | "quicknode" | "tooWide" | "maxRange";
@@ -77,6 +79,8 @@ export async function startFaultyRpcProxy(options: FaultyRpcProxyOptions) {
           return;
         case "rpcError":
           return rpcError(fault.code, fault.message, fault.data);
+        case "result":
+          return reply(200, JSON.stringify({ jsonrpc: "2.0", id: request.id ?? null, result: fault.result }));
       }
 
       let range: [number, number] | undefined;

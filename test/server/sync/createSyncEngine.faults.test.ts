@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import { BaseError } from "../../../server/internal/BaseError.js";
 import { startFaultyRpcProxy, type Fault } from "../../helpers/faultyRpcProxy.js";
 import {
   createRandomActivity,
@@ -77,5 +78,51 @@ describe("sync engine: a faulty RPC provider", function () {
     direct.close();
     await proxy.close();
     await server.close();
+  });
+
+  it("retries answers of the wrong shape (eth_getLogs, eth_getBlockByNumber) instead of stopping, and mirrors every log", async function () {
+    const f = await deployIndexerFixture(ethers);
+    await runFullLifecycle(f, networkHelpers);
+    const server = await startJsonRpcServer(provider);
+    let wrong = 0;
+    const shapes = [null, {}, "0x", 7, [null], [{ address: 1 }]];
+    let wrongHeaders = 0;
+    const headerShapes = [{}, "0x1", { number: "0x1" }];
+    const proxy = await startFaultyRpcProxy({
+      target: server.url,
+      // The first answers of eth_getLogs and eth_getBlockByNumber: each wrong shape once.
+      faults: (call) =>
+        call.method === "eth_getLogs" && wrong < shapes.length
+          ? { type: "result", result: shapes[wrong++] }
+          : call.method === "eth_getBlockByNumber" && wrongHeaders < headerShapes.length
+            ? { type: "result", result: headerShapes[wrongHeaders++] }
+            : undefined,
+    });
+    const indexer = createTestIndexer({
+      rpcUrls: [proxy.url],
+      registry: f.registryAddress,
+      escrow: f.escrowAddress,
+      config: { rpcMaxAttempts: 3 },
+    });
+    const direct = createTestIndexer({ rpcUrls: [server.url], registry: f.registryAddress, escrow: f.escrowAddress });
+    try {
+      // As the engine's loop does: a retryable failure fails the round, the next round goes on.
+      for (let round = 0; ; round++) {
+        try {
+          await syncToHead(indexer.engine);
+          break;
+        } catch (error) {
+          if (!(error instanceof BaseError && error.retryable) || round === 5) throw error;
+        }
+      }
+      await syncToHead(direct.engine);
+      expect([wrong, wrongHeaders]).to.deep.equal([shapes.length, headerShapes.length]);
+      expect(dumpMirror(indexer.db)).to.deep.equal(dumpMirror(direct.db));
+    } finally {
+      indexer.close();
+      direct.close();
+      await proxy.close();
+      await server.close();
+    }
   });
 });
