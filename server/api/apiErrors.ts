@@ -33,6 +33,11 @@ export const API_ERRORS = {
     status: 409,
     description: "The batch's issuance changed (a reorg) while its manifest was verified; upload again.",
   },
+  MANIFEST_UPLOAD_STALLED: {
+    status: 408,
+    description:
+      "The upload sent nothing for the idle limit (10 s by default) and lost its slot; send it again in one go.",
+  },
   MANIFEST_TOO_LARGE: { status: 413, description: "The upload is larger than CARDPROOF_API_MANIFEST_MAX_BYTES." },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,

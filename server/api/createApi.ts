@@ -29,6 +29,11 @@ export type ApiOptions = {
   /** Proxies whose `X-Forwarded-For` is believed. */
   trustProxy: number;
   manifestMaxBytes: number;
+  /**
+   * A manifest upload that sends nothing for this long loses its batch's upload slot (408), so a
+   * stalled or 1-byte-a-second client cannot hold it. Default 10 s.
+   */
+  manifestUploadIdleMs?: number;
   proofCacheBytes: number;
   /** `/readyz` tolerates this lag beyond `confirmations`. */
   maxLagBlocks: number;
@@ -252,6 +257,7 @@ export function createApi({
     logger,
     uploads,
     manifestMaxBytes: options.manifestMaxBytes,
+    manifestUploadIdleMs: options.manifestUploadIdleMs ?? 10_000,
     openApiJson,
     verifications,
   });

@@ -55,6 +55,7 @@ export type V1Context = {
   /** `cardproof_manifest_uploads_total{result}`. */
   uploads: Counter;
   manifestMaxBytes: number;
+  manifestUploadIdleMs: number;
   /** Serialized OpenAPI document. */
   openApiJson: string;
   /** The verifier page's per-card check counter (absent: the route answers 404). */
@@ -249,7 +250,7 @@ export function registerV1Routes(app: Express, ctx: V1Context) {
       }
       uploading.add(batchId);
       try {
-        const body = await readBody(req, ctx.manifestMaxBytes);
+        const body = await readBody(req, ctx.manifestMaxBytes, { idleMs: ctx.manifestUploadIdleMs });
         if (body === "too-large") throw tooLarge(ctx.manifestMaxBytes);
         const started = performance.now();
         const verdict = await verifier.verify(body, {

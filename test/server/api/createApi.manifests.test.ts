@@ -193,6 +193,34 @@ describe("API: manifest uploads", function () {
     expect(JSON.parse(chunked.body).error.code).to.equal("MANIFEST_TOO_LARGE");
   });
 
+  it("takes the upload slot back from a stalled upload after the idle limit, with a 408 that says what to do", async function () {
+    const stalledBatch = await fx.issueManifestBatch(10, 8);
+    await fx.sync();
+    const { url: quick } = await fx.startApi({ manifestUploadIdleMs: 300 });
+    const stalled = await new Promise<{ status: number; body: string; connection: string | undefined }>(
+      (resolve, reject) => {
+        const req = httpRequest(`${quick}/v1/batches/${stalledBatch.batchId}/manifest`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": String(stalledBatch.committed.length) },
+        });
+        req.on("response", (res) => {
+          let body = "";
+          res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+          res.on("end", () => resolve({ status: res.statusCode!, body, connection: res.headers.connection }));
+        });
+        req.on("error", reject);
+        req.write(stalledBatch.committed.subarray(0, 10)); // then nothing more, as a stalled client does
+      },
+    );
+    expect(stalled.status).to.equal(408);
+    expect(JSON.parse(stalled.body).error.code).to.equal("MANIFEST_UPLOAD_STALLED");
+    expect(JSON.parse(stalled.body).error.message).to.contain("send the whole manifest again");
+    expect(stalled.connection).to.equal("close");
+    // The slot is free again: the whole manifest, sent at once, is verified.
+    const next = await upload(quick, stalledBatch.batchId, stalledBatch.committed);
+    expect(next.status, JSON.stringify(next.body)).to.equal(201);
+  });
+
   it("refuses other media types and compressed bodies", async function () {
     for (const headers of [
       { "content-type": "text/plain" },
