@@ -635,6 +635,7 @@ export function createOpenApiDocument(): OpenApiDocument {
               "MANIFEST_ALREADY_VERIFIED",
               "MANIFEST_UPLOAD_IN_PROGRESS",
               "BATCH_CHANGED",
+              "MANIFEST_UPLOAD_STALLED",
               "MANIFEST_TOO_LARGE",
               "UNSUPPORTED_MEDIA_TYPE",
               "MANIFEST_INVALID",
