@@ -33,6 +33,14 @@ export const API_ERRORS = {
     status: 409,
     description: "The batch's issuance changed (a reorg) while its manifest was verified; upload again.",
   },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    description: "Node's HTTP parser gave up on the request (headers not sent within 20 s); send it again.",
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    description: "The request's headers are larger than Node's limit (16 KB by default); send fewer or smaller ones.",
+  },
   MANIFEST_UPLOAD_STALLED: {
     status: 408,
     description:

@@ -458,7 +458,9 @@ export function createOpenApiDocument(): OpenApiDocument {
         '`{ "block": { number, hash, timestamp, final }, "data": … }`; every error is ' +
         '`{ "error": { "code", "message" } }`. Anything handed out here (proofs, hints) must be re-checked ' +
         "against the chain. Reads are allowed from any origin; requests are rate-limited per client IP (429 with " +
-        "Retry-After).",
+        "Retry-After). A request Node's HTTP parser refuses before any route sees it is answered as JSON too: " +
+        "`INVALID_REQUEST` (400: a malformed request line, path or header), `HEADERS_TOO_LARGE` (431), " +
+        "`REQUEST_TIMEOUT` (408: headers not sent in time).",
       license: { name: "MIT", identifier: "MIT" },
     },
     tags: [

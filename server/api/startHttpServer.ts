@@ -1,7 +1,10 @@
-import { createServer, type RequestListener, type Server } from "node:http";
+import { createServer, STATUS_CODES, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 
+import { API_ERRORS, type ApiErrorCode } from "./apiErrors.js";
 import { ListenError } from "./ListenError.js";
+import { API_SECURITY_HEADERS } from "./securityHeaders.js";
 
 /**
  * Serves `app` over HTTP on `host:port` (port 0: any free port) with bounded timeouts: 20 s for a
@@ -26,6 +29,7 @@ export async function startHttpServer({
   server.requestTimeout = 300_000;
   server.keepAliveTimeout = 5_000;
   server.maxHeadersCount = 100;
+  server.on("clientError", answerParserError);
   await new Promise<void>((resolve, reject) => {
     const onError = (error: unknown) => reject(new ListenError(host, port, error));
     server.once("error", onError);
@@ -53,4 +57,37 @@ export async function startHttpServer({
       return closing;
     },
   };
+}
+
+/**
+ * Requests Node's HTTP parser refuses never reach the app: answer them as JSON like every other
+ * error (Node would write a bare `400 Bad Request`). A socket that is gone (reset, or already
+ * answered) cannot be answered; it is only closed.
+ */
+function answerParserError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [code, message]: [ApiErrorCode, string] =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? ["HEADERS_TOO_LARGE", "the request's headers are too large: send fewer or smaller headers"]
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? ["REQUEST_TIMEOUT", "the request was not sent in time: send it again"]
+        : ["INVALID_REQUEST", "the request line or headers cannot be read: check the path and headers"];
+  const body = JSON.stringify({ error: { code, message } });
+  const status = API_ERRORS[code].status;
+  const headers = {
+    ...API_SECURITY_HEADERS,
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": String(Buffer.byteLength(body)),
+    Connection: "close",
+  };
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join("") +
+      `\r\n${body}`,
+  );
 }
