@@ -259,9 +259,17 @@ function diagnose(bytes: Uint8Array): never {
     });
   }
 
+  // Kept: the first few problems and the first secret; counted: all of them. A document of 30 million
+  // bad entries must not become 30 million problem objects (the worker ran out of memory).
   const issues: Issue[] = [];
+  let total = 0;
+  const keep = (issue: Issue) => {
+    total++;
+    const firstSecret = issue.reason === "secret" && !issues.some((kept) => kept.reason === "secret");
+    if (issues.length < MAX_KEPT_ISSUES || firstSecret) issues.push(issue);
+  };
   const flag = (path: string, value: unknown, problem: string) => {
-    issues.push(containsCode(value) ? secretIssue(path) : { reason: "invalid-field", path, problem });
+    keep(containsCode(value) ? secretIssue(path) : { reason: "invalid-field", path, problem });
   };
   if (document === null || typeof document !== "object" || Array.isArray(document)) {
     flag("$", document, "must be a JSON object");
@@ -271,12 +279,11 @@ function diagnose(bytes: Uint8Array): never {
       if ((FIELDS as readonly string[]).includes(key)) continue;
       // Named only when it is a short identifier, far too short to hold a code or much of one.
       const path = /^[A-Za-z_$][\w$]{0,11}$/.test(key) ? key : `(a key of ${key.length} characters)`;
-      if (looksLikeCardCode(key)) issues.push(secretIssue("(a key)"));
-      else if (containsCode(value)) issues.push(secretIssue(path));
-      else issues.push({ reason: "unknown-field", path, problem: `is not a manifest field (${FIELDS.join(", ")})` });
+      if (looksLikeCardCode(key)) keep(secretIssue("(a key)"));
+      else if (containsCode(value)) keep(secretIssue(path));
+      else keep({ reason: "unknown-field", path, problem: `is not a manifest field (${FIELDS.join(", ")})` });
     }
-    for (const key of FIELDS)
-      if (!(key in fields)) issues.push({ reason: "invalid-field", path: key, problem: "is missing" });
+    for (const key of FIELDS) if (!(key in fields)) keep({ reason: "invalid-field", path: key, problem: "is missing" });
     if ("version" in fields && fields.version !== BATCH_MANIFEST_VERSION) {
       flag(
         "version",
@@ -318,7 +325,7 @@ function diagnose(bytes: Uint8Array): never {
           }
         });
         if (typeof fields.count === "number" && value.length !== fields.count) {
-          issues.push({
+          keep({
             reason: "invalid-field",
             path: "cardKeys",
             problem: `holds ${value.length} card keys but count says ${fields.count}`,
@@ -334,7 +341,14 @@ function diagnose(bytes: Uint8Array): never {
   const worst =
     secret ?? v1 ?? PRECEDENCE.map((reason) => issues.find((issue) => issue.reason === reason)).find(Boolean);
   if (worst !== undefined) {
-    const more = issues.length > 1 ? ` (${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
+    const others = issues
+      .filter((issue) => issue !== worst)
+      .slice(0, 5)
+      .map((issue) => issue.path);
+    const more =
+      total > 1
+        ? ` (${total - 1} more problem${total > 2 ? "s" : ""}: ${others.join(", ")}${total - 1 > others.length ? ", …" : ""})`
+        : "";
     throw new InvalidBatchManifestError({
       reason: worst.reason,
       shortMessage: `manifest field ${worst.path} ${worst.problem}${more}`,
@@ -363,6 +377,9 @@ function diagnose(bytes: Uint8Array): never {
     details: `its hash would not be the one committed on chain: ${HOW_TO_FIX} (no whitespace, keys in order, lower-case hex)`,
   });
 }
+
+/** Problems a diagnosis keeps in full (the rest are counted). */
+const MAX_KEPT_ISSUES = 10;
 
 function secretIssue(path: string): Issue {
   return { reason: "secret", path, problem: "looks like a secret card code" };

@@ -119,6 +119,24 @@ describe("batchManifest", function () {
       expect(exposed(error)).not.to.include(CODES[1]);
     });
 
+    it("reports a bounded list of problems for a document of a million bad entries, and still finds a code among them", function () {
+      const head = text(encodeBatchManifest(MANIFEST)).split('"cardKeys":[')[0]!;
+      const zeros = Array<string>(1_000_000).fill("0");
+      const error = rejection(`${head}"cardKeys":[${zeros.join(",")}]}`);
+      expect(error.reason).to.equal("invalid-field");
+      expect(error.path).to.equal("cardKeys[0]");
+      expect(error.shortMessage).to.contain(
+        "(1000000 more problems: cardKeys[1], cardKeys[2], cardKeys[3], cardKeys[4], cardKeys[5], …)",
+      );
+      expect(error.message.length).to.be.below(1_000);
+      // A code deep in the list still wins over the first problems kept.
+      zeros[765_432] = JSON.stringify(CODES[0]);
+      const secret = rejection(`${head}"cardKeys":[${zeros.join(",")}]}`);
+      expect(secret.reason).to.equal("secret");
+      expect(secret.path).to.equal("cardKeys[765432]");
+      expect(exposed(secret)).not.to.include(CODES[0]);
+    });
+
     it("refuses codes in an extra field, printed or typed in lower case, and in keys", function () {
       const base = text(encodeBatchManifest(MANIFEST)).slice(0, -1);
       for (const value of [formatCode(CODES[0]!), CODES[0]!.toLowerCase(), `code ${formatCode(CODES[0]!)} sold`]) {
