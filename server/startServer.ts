@@ -68,6 +68,7 @@ export async function startServer({
     },
     probeHead: async (signal) => hexToNumber(await probe.request<Hex>("eth_blockNumber", [], { signal })),
     syncRunning: () => syncRunning,
+    mirrorChecked: () => indexer.engine.mirrorChecked,
   });
 
   let http: Awaited<ReturnType<typeof startHttpServer>>;

@@ -102,6 +102,7 @@ export function createApi({
   options,
   probeHead,
   syncRunning = () => true,
+  mirrorChecked = () => true,
 }: {
   store: ApiStore;
   manifests: ManifestStore;
@@ -113,6 +114,12 @@ export function createApi({
   probeHead: HeadProbe;
   /** Whether the sync loop is still running (false after it stopped on a fatal error). */
   syncRunning?: () => boolean;
+  /**
+   * Whether the sync loop has compared the stored checkpoint with the chain since the process
+   * started; until then the data routes answer 503 NOT_SYNCED (a reorg while the indexer was
+   * stopped would otherwise be served as current). Default: always (a test API over a fresh store).
+   */
+  mirrorChecked?: () => boolean;
 }) {
   const logger = parentLogger.child({ component: "api" });
   const verifier = createManifestVerifier({ logger, useWorker: options.useWorkers ?? true });
@@ -225,6 +232,7 @@ export function createApi({
         rpc: rpc.ok ? { ok: true, head: rpc.head } : { ok: false, head: null },
         lag: { ok: lag !== null && lag <= options.maxLagBlocks, blocks: lag, max: options.maxLagBlocks },
         sync: { ok: syncRunning() },
+        mirrorChecked: { ok: mirrorChecked() },
       };
       const ready = Object.values(checks).every((check) => check.ok);
       sendJson(
@@ -250,6 +258,7 @@ export function createApi({
 
   const openApiJson = JSON.stringify(createOpenApiDocument());
   const { answerCardStatus } = registerV1Routes(app, {
+    mirrorChecked,
     store,
     manifests,
     proofs,

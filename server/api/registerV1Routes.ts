@@ -47,6 +47,8 @@ export type ApiStore = Pick<
 >;
 
 export type V1Context = {
+  /** False until the sync loop compared the stored checkpoint with the chain (after a restart). */
+  mirrorChecked: () => boolean;
   store: ApiStore;
   manifests: ManifestStore;
   proofs: ProofService;
@@ -90,6 +92,7 @@ export function registerV1Routes(app: Express, ctx: V1Context) {
   };
 
   function snapshot(): SnapshotView {
+    if (!ctx.mirrorChecked()) notChecked();
     return store.getSnapshot() ?? notSynced();
   }
 
@@ -306,6 +309,7 @@ export function registerV1Routes(app: Express, ctx: V1Context) {
   function answerCardStatus(res: ServerResponse, batchIdText: unknown, serialText: unknown) {
     const serial = parseSerial(serialText);
     const batchId = parseBatchId(batchIdText);
+    if (!ctx.mirrorChecked()) notChecked();
     const { snapshot: at = notSynced(), batch, run, redeemed } = store.getCardState(batchId, serial);
     if (batch === undefined) batchNotFound(batchId);
     if (serial >= batch.count) cardNotFound(batch);
@@ -513,6 +517,14 @@ function notSynced(): never {
   throw new ApiError("NOT_SYNCED", "the indexer has not indexed its first block yet; retry in a few seconds", {
     "Retry-After": "5",
   });
+}
+
+function notChecked(): never {
+  throw new ApiError(
+    "NOT_SYNCED",
+    "the indexer restarted and is checking its stored mirror against the chain before serving it; retry in a few seconds",
+    { "Retry-After": "5" },
+  );
 }
 
 function batchNotFound(batchId: string): never {

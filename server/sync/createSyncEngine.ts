@@ -362,10 +362,15 @@ export function createSyncEngine({
    * One round: check chain identity (first call), roll back a reorg if the checkpoint left the
    * chain, then index every block up to `head - confirmations`.
    */
+  /** Whether a round has completed since this engine was made: the stored checkpoint was compared with the chain. */
+  let mirrorChecked = false;
+
   async function syncOnce(signal?: AbortSignal): Promise<SyncResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await syncStep(signal);
+        const result = await syncStep(signal);
+        mirrorChecked = true;
+        return result;
       } catch (error) {
         if (!(error instanceof ChainMovedError) || attempt >= CHAIN_MOVED_RETRIES) throw error;
         logger.info("the chain moved during a page; checking for a reorg and fetching again", {
@@ -412,6 +417,13 @@ export function createSyncEngine({
 
   return {
     syncOnce: (signal?: AbortSignal) => syncOnce(signal),
+    /**
+     * False from creation until a round completes: until then the mirror on disk (from before a
+     * restart) has not been compared with the chain, which may have reorganised meanwhile.
+     */
+    get mirrorChecked() {
+      return mirrorChecked;
+    },
 
     /**
      * Runs the loop until {@link stop} (resolves) or a fatal error (rejects). Retryable errors

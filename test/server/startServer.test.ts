@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
 import { createServer } from "node:net";
-import { resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 
 import { expect } from "chai";
@@ -102,6 +104,7 @@ describe("startServer: the indexer process serves the API", function () {
       rpc: { ok: true, head },
       lag: { ok: true, blocks: 0, max: 10 },
       sync: { ok: true },
+      mirrorChecked: { ok: true },
     });
 
     await proxy.close();
@@ -124,6 +127,41 @@ describe("startServer: the indexer process serves the API", function () {
       (error: unknown) => expect(error).to.be.instanceOf(TypeError),
     );
   });
+
+  it("after a restart, serves nothing from the stored mirror until it was checked against the chain", async function () {
+    const dbPath = join(await mkdtemp(join(tmpdir(), "cardproof-restart-")), "indexer.db");
+    const first = await startServer({ config: configFor(rpc.url, { dbPath }), logger: createLogger({ level: "silent" }) });
+    const card = `/v1/batches/${f.batch.batchId}/cards/0`;
+    await waitFor(async () => ((await request(first.url, card)).status === 200 ? true : undefined));
+    await first.stop();
+    await first.done;
+
+    // Restarted while its node is unreachable: the chain may have reorganised meanwhile.
+    const down = await startJsonRpcServer(provider);
+    await down.close();
+    const second = await startServer({ config: configFor(down.url, { dbPath }), logger: createLogger({ level: "silent" }) });
+    try {
+      const answer = await request(second.url, card);
+      expect(answer.status).to.equal(503);
+      expect(answer.body.error.code).to.equal("NOT_SYNCED");
+      expect(answer.body.error.message).to.contain("checking its stored mirror against the chain");
+      expect((await request(second.url, `/v1/batches/${f.batch.batchId}/cards/0/timeline`)).status).to.equal(503);
+      const ready = await request(second.url, "/readyz");
+      expect(ready.body.checks.mirrorChecked).to.deep.equal({ ok: false });
+    } finally {
+      await second.stop();
+      await second.done.catch(() => undefined);
+    }
+
+    // With its node back, the first round checks the mirror and it is served again.
+    const third = await startServer({ config: configFor(rpc.url, { dbPath }), logger: createLogger({ level: "silent" }) });
+    try {
+      await waitFor(async () => ((await request(third.url, card)).status === 200 ? true : undefined));
+    } finally {
+      await third.stop();
+      await third.done;
+    }
+  }); // prettier-ignore
 
   it("exposes sync, RPC and HTTP metrics in the Prometheus text format", async function () {
     const server = await startServer({ config: configFor(rpc.url), logger: createLogger({ level: "silent" }) });
