@@ -11,10 +11,11 @@ import type { BlockHeader, StoredLog } from "../store/StoredLog.js";
 import { ChainMismatchError } from "./ChainMismatchError.js";
 import { ChainMovedError } from "./ChainMovedError.js";
 import { createFinalityResolver } from "./createFinalityResolver.js";
-import { createLogFetcher, type LogFetcher, type RpcLog } from "./createLogFetcher.js";
+import { bloomMayContain } from "./bloomMayContain.js";
+import { createLogFetcher, isLogList, type LogFetcher, type RpcLog } from "./createLogFetcher.js";
 import type { RpcClient } from "./createRpcClient.js";
 import { decodeLog, type FollowedContracts } from "./decodeLog.js";
-import { fetchBlockHeader } from "./fetchBlockHeader.js";
+import { fetchBlockHeader, type FetchedHeader } from "./fetchBlockHeader.js";
 import { HeadBehindError } from "./HeadBehindError.js";
 import { ReorgTooDeepError } from "./ReorgTooDeepError.js";
 
@@ -115,12 +116,13 @@ export function createSyncEngine({
     registry: config.registryAddress.toLowerCase() as Address,
     escrow: (config.escrowAddress?.toLowerCase() as Address | undefined) ?? null,
   };
+  const addresses = contracts.escrow === null ? [contracts.registry] : [contracts.registry, contracts.escrow];
   const fetcher =
     givenFetcher ??
     createLogFetcher({
       rpc: client,
       logger,
-      addresses: contracts.escrow === null ? [contracts.registry] : [contracts.registry, contracts.escrow],
+      addresses,
       initialRange: config.logRange.initial,
       maxRange: config.logRange.max,
     });
@@ -238,7 +240,7 @@ export function createSyncEngine({
     return ancestor;
   }
 
-  async function headersOf(numbers: readonly number[], signal?: AbortSignal): Promise<Map<number, BlockHeader>> {
+  async function headersOf(numbers: readonly number[], signal?: AbortSignal): Promise<Map<number, FetchedHeader>> {
     const unique = [...new Set(numbers)];
     const headers = await mapConcurrent(unique, HEADER_CONCURRENCY, async (number) => {
       const header = await fetchBlockHeader(client, number, signal);
@@ -246,6 +248,38 @@ export function createSyncEngine({
       return header;
     });
     return new Map(headers.map((header) => [header.number, header]));
+  }
+
+  /**
+   * Near the head, one backend behind a load balancer may be a few blocks behind and answer a range
+   * without its newest logs, and no error. So every unfinalized block whose logs bloom may hold a
+   * followed contract's logs is asked again by block hash (EIP-234), which a node answers in full or
+   * refuses (then the round fails and is retried, possibly on another URL); those answers replace
+   * the range's for that block. A range log in a block whose bloom rules it out means the node
+   * contradicts itself: the page is fetched again.
+   */
+  async function completeRecentLogs(
+    logs: readonly RpcLog[],
+    numbers: readonly number[],
+    headers: Map<number, FetchedHeader>,
+    signal?: AbortSignal,
+  ): Promise<RpcLog[]> {
+    const suspects = new Set(
+      numbers.filter((number) => addresses.some((address) => bloomMayContain(headers.get(number)!.logsBloom, address))),
+    );
+    for (const log of logs) {
+      const number = Number(BigInt(log.blockNumber));
+      if (!suspects.has(number)) throw new ChainMovedError(number, "a log in a block whose logs bloom rules it out");
+    }
+    const byHash = await mapConcurrent([...suspects], HEADER_CONCURRENCY, (number) =>
+      client.request<RpcLog[]>("eth_getLogs", [{ blockHash: headers.get(number)!.hash, address: addresses }], {
+        isResult: isLogList,
+        ...(signal === undefined ? {} : { signal }),
+      }),
+    );
+    const added = byHash.flat().length - logs.length;
+    if (added > 0) logger.warn("eth_getLogs left out logs the blocks' hashes give; using those", { added });
+    return byHash.flat();
   }
 
   function decodePage(logs: readonly RpcLog[], headers: Map<number, BlockHeader>): StoredLog[] {
@@ -331,15 +365,16 @@ export function createSyncEngine({
           }
           parent = header.hash;
         }
+        const logs = await completeRecentLogs(page.logs, numbers, headers, signal);
         store.applyPage({
           fromBlock: page.fromBlock,
           toBlock: page.toBlock,
-          logs: decodePage(page.logs, headers),
+          logs: decodePage(logs, headers),
           headers: [...headers.values()],
           finalizedBlock: finalized,
         });
         pages++;
-        logProgress(page.toBlock, target, page.logs.length);
+        logProgress(page.toBlock, target, logs.length);
         if (signal?.aborted) return result();
       }
     }

@@ -3,14 +3,17 @@ import { hexToNumber, numberToHex, type Hex } from "viem";
 import type { BlockHeader } from "../store/StoredLog.js";
 import type { RpcClient } from "./createRpcClient.js";
 
+/** A header as fetched: what the store keeps, plus the block's logs bloom when the node gives one. */
+export type FetchedHeader = BlockHeader & { logsBloom?: Hex };
+
 /** `eth_getBlockByNumber` without transactions, reduced to what reorg checks need; null if the node has no such block. */
 export async function fetchBlockHeader(
   rpc: RpcClient,
   block: number | "latest" | "finalized" | "safe",
   signal?: AbortSignal,
-): Promise<BlockHeader | null> {
+): Promise<FetchedHeader | null> {
   const tag = typeof block === "number" ? numberToHex(block) : block;
-  const raw = await rpc.request<{ number: Hex; hash: Hex; parentHash: Hex; timestamp: Hex } | null>(
+  const raw = await rpc.request<{ number: Hex; hash: Hex; parentHash: Hex; timestamp: Hex; logsBloom?: Hex } | null>(
     "eth_getBlockByNumber",
     [tag, false],
     { isResult: isHeaderOrNull, ...(signal === undefined ? {} : { signal }) },
@@ -21,6 +24,7 @@ export async function fetchBlockHeader(
     hash: raw.hash.toLowerCase() as Hex,
     parentHash: raw.parentHash.toLowerCase() as Hex,
     timestamp: hexToNumber(raw.timestamp),
+    ...(typeof raw.logsBloom === "string" ? { logsBloom: raw.logsBloom } : {}),
   };
 }
 

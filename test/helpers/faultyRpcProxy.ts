@@ -27,6 +27,11 @@ export type FaultyRpcProxyOptions = {
   rangeLimit?: { maxBlocks: number; dialect: RangeDialect };
   /** Refuse `eth_getLogs` answers with more than this many logs ("query returned more than N results"). */
   maxResults?: number;
+  /**
+   * Answer `eth_getLogs` ranges like a backend this many blocks behind the head another backend
+   * reported: the newest blocks' logs left out, no error. Queries by block hash are answered in full.
+   */
+  lagBlocks?: number;
 };
 
 /**
@@ -37,7 +42,7 @@ export type FaultyRpcProxyOptions = {
  * `eth_getLogs` range it answered successfully.
  */
 export async function startFaultyRpcProxy(options: FaultyRpcProxyOptions) {
-  const calls: (ProxyCall & { fault?: Fault["type"] | "range" })[] = [];
+  const calls: (ProxyCall & { fault?: Fault["type"] | "range" | "lag" })[] = [];
   const servedLogRanges: [number, number][] = [];
   let faults = options.faults;
 
@@ -84,7 +89,9 @@ export async function startFaultyRpcProxy(options: FaultyRpcProxyOptions) {
       }
 
       let range: [number, number] | undefined;
-      if (call.method === "eth_getLogs") {
+      const byHash =
+        call.method === "eth_getLogs" && (call.params[0] as { blockHash?: string }).blockHash !== undefined;
+      if (call.method === "eth_getLogs" && !byHash) {
         const filter = call.params[0] as { fromBlock: string; toBlock: string };
         range = [Number(filter.fromBlock), Number(filter.toBlock)];
         const limit = options.rangeLimit;
@@ -108,6 +115,17 @@ export async function startFaultyRpcProxy(options: FaultyRpcProxyOptions) {
         }
       }
       if (range !== undefined) servedLogRanges.push(range);
+      if (range !== undefined && options.lagBlocks !== undefined) {
+        const head = await fetch(options.target, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
+        }).then(async (response) => Number(((await response.json()) as { result: string }).result));
+        const parsed = JSON.parse(answer) as { result?: { blockNumber: string }[] };
+        const kept = (parsed.result ?? []).filter((log) => Number(log.blockNumber) <= head - options.lagBlocks!);
+        if (kept.length !== (parsed.result ?? []).length) calls[calls.length - 1]!.fault = "lag";
+        return reply(upstream.status, JSON.stringify({ ...parsed, result: kept }));
+      }
       reply(upstream.status, answer);
     })().catch(() => {
       res.destroy();

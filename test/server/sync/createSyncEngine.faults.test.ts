@@ -125,4 +125,37 @@ describe("sync engine: a faulty RPC provider", function () {
       await server.close();
     }
   });
+
+  it("completes the logs a lagging backend leaves out near the head, from the blocks' hashes", async function () {
+    const f = await deployIndexerFixture(ethers);
+    const server = await startJsonRpcServer(provider);
+    const proxy = await startFaultyRpcProxy({ target: server.url, lagBlocks: 3 });
+    const indexer = createTestIndexer({
+      rpcUrls: [proxy.url],
+      registry: f.registryAddress,
+      escrow: f.escrowAddress,
+      config: { finalityDepth: 10 },
+    });
+    const direct = createTestIndexer({ rpcUrls: [server.url], registry: f.registryAddress, escrow: f.escrowAddress });
+    try {
+      // Synced rounds between the steps, so each step's logs are among the newest blocks when fetched.
+      await syncToHead(indexer.engine);
+      const activity = createRandomActivity(f, 41);
+      for (let i = 0; i < 12; i++) {
+        await activity.step();
+        await syncToHead(indexer.engine);
+      }
+      await syncToHead(direct.engine);
+      expect(
+        proxy.calls.some((call) => call.fault === "lag"),
+        "the proxy left logs out",
+      ).to.equal(true);
+      expect(dumpMirror(indexer.db)).to.deep.equal(dumpMirror(direct.db));
+    } finally {
+      indexer.close();
+      direct.close();
+      await proxy.close();
+      await server.close();
+    }
+  });
 });
