@@ -2,17 +2,49 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { BaseError } from "../../../server/internal/BaseError.js";
-import { startFaultyRpcProxy, type Fault } from "../../helpers/faultyRpcProxy.js";
+import { startFaultyRpcProxy, type Fault, type FaultyRpcProxyOptions } from "../../helpers/faultyRpcProxy.js";
 import {
   createRandomActivity,
   createRng,
   deployIndexerFixture,
   runFullLifecycle,
+  type ActivityFixture,
 } from "../../helpers/indexerActivity.js";
 import { startJsonRpcServer } from "../../helpers/jsonRpcServer.js";
 import { createTestIndexer, dumpMirror, syncToHead } from "../../helpers/testIndexer.js";
 
 const { ethers, networkHelpers, provider } = await network.create();
+
+/**
+ * An indexer behind a faulty provider and one reading the node directly, to compare their mirrors;
+ * `close()` stops all of it.
+ */
+async function startFaultyAndDirect(
+  f: ActivityFixture,
+  proxyOptions: Omit<FaultyRpcProxyOptions, "target">,
+  config: Parameters<typeof createTestIndexer>[0]["config"],
+) {
+  const server = await startJsonRpcServer(provider);
+  const proxy = await startFaultyRpcProxy({ target: server.url, ...proxyOptions });
+  const contracts = { registry: f.registryAddress, escrow: f.escrowAddress };
+  const indexer = createTestIndexer({
+    rpcUrls: [proxy.url],
+    ...contracts,
+    ...(config === undefined ? {} : { config }),
+  });
+  const direct = createTestIndexer({ rpcUrls: [server.url], ...contracts });
+  return {
+    proxy,
+    indexer,
+    direct,
+    async close() {
+      indexer.close();
+      direct.close();
+      await proxy.close();
+      await server.close();
+    },
+  };
+}
 
 describe("sync engine: a faulty RPC provider", function () {
   it("converges through faults and range limits to the same mirror as a direct sync", async function () {
@@ -83,28 +115,24 @@ describe("sync engine: a faulty RPC provider", function () {
   it("retries answers of the wrong shape (eth_getLogs, eth_getBlockByNumber) instead of stopping, and mirrors every log", async function () {
     const f = await deployIndexerFixture(ethers);
     await runFullLifecycle(f, networkHelpers);
-    const server = await startJsonRpcServer(provider);
     let wrong = 0;
     const shapes = [null, {}, "0x", 7, [null], [{ address: 1 }]];
     let wrongHeaders = 0;
     const headerShapes = [{}, "0x1", { number: "0x1" }];
-    const proxy = await startFaultyRpcProxy({
-      target: server.url,
-      // The first answers of eth_getLogs and eth_getBlockByNumber: each wrong shape once.
-      faults: (call) =>
-        call.method === "eth_getLogs" && wrong < shapes.length
-          ? { type: "result", result: shapes[wrong++] }
-          : call.method === "eth_getBlockByNumber" && wrongHeaders < headerShapes.length
-            ? { type: "result", result: headerShapes[wrongHeaders++] }
-            : undefined,
-    });
-    const indexer = createTestIndexer({
-      rpcUrls: [proxy.url],
-      registry: f.registryAddress,
-      escrow: f.escrowAddress,
-      config: { rpcMaxAttempts: 3 },
-    });
-    const direct = createTestIndexer({ rpcUrls: [server.url], registry: f.registryAddress, escrow: f.escrowAddress });
+    const pair = await startFaultyAndDirect(
+      f,
+      {
+        // The first answers of eth_getLogs and eth_getBlockByNumber: each wrong shape once.
+        faults: (call) =>
+          call.method === "eth_getLogs" && wrong < shapes.length
+            ? { type: "result", result: shapes[wrong++] }
+            : call.method === "eth_getBlockByNumber" && wrongHeaders < headerShapes.length
+              ? { type: "result", result: headerShapes[wrongHeaders++] }
+              : undefined,
+      },
+      { rpcMaxAttempts: 3 },
+    );
+    const { indexer, direct } = pair;
     try {
       // As the engine's loop does: a retryable failure fails the round, the next round goes on.
       for (let round = 0; ; round++) {
@@ -119,24 +147,14 @@ describe("sync engine: a faulty RPC provider", function () {
       expect([wrong, wrongHeaders]).to.deep.equal([shapes.length, headerShapes.length]);
       expect(dumpMirror(indexer.db)).to.deep.equal(dumpMirror(direct.db));
     } finally {
-      indexer.close();
-      direct.close();
-      await proxy.close();
-      await server.close();
+      await pair.close();
     }
   });
 
   it("completes the logs a lagging backend leaves out near the head, from the blocks' hashes", async function () {
     const f = await deployIndexerFixture(ethers);
-    const server = await startJsonRpcServer(provider);
-    const proxy = await startFaultyRpcProxy({ target: server.url, lagBlocks: 3 });
-    const indexer = createTestIndexer({
-      rpcUrls: [proxy.url],
-      registry: f.registryAddress,
-      escrow: f.escrowAddress,
-      config: { finalityDepth: 10 },
-    });
-    const direct = createTestIndexer({ rpcUrls: [server.url], registry: f.registryAddress, escrow: f.escrowAddress });
+    const pair = await startFaultyAndDirect(f, { lagBlocks: 3 }, { finalityDepth: 10 });
+    const { proxy, indexer, direct } = pair;
     try {
       // Synced rounds between the steps, so each step's logs are among the newest blocks when fetched.
       await syncToHead(indexer.engine);
@@ -152,10 +170,7 @@ describe("sync engine: a faulty RPC provider", function () {
       ).to.equal(true);
       expect(dumpMirror(indexer.db)).to.deep.equal(dumpMirror(direct.db));
     } finally {
-      indexer.close();
-      direct.close();
-      await proxy.close();
-      await server.close();
+      await pair.close();
     }
   });
 });
