@@ -23,7 +23,7 @@ import { startIndexer } from "./startIndexer.js";
 export async function startServer({
   config,
   logger,
-  metrics = createMetrics(),
+  metrics = createMetrics({ processMetrics: true }),
 }: {
   config: IndexerConfig;
   logger: Logger;

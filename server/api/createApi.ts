@@ -246,17 +246,17 @@ export function createApi({
 
   app
     .route("/metrics")
-    .get((_req, res) => {
-      const text = metrics.render();
+    .get(async (_req, res) => {
+      const text = await metrics.render();
       res.writeHead(200, {
-        "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
+        "Content-Type": metrics.contentType,
         "Content-Length": Buffer.byteLength(text),
       });
       res.end(text);
     })
     .all(methodNotAllowed);
 
-  const openApiJson = JSON.stringify(createOpenApiDocument());
+  const openApiDocument = createOpenApiDocument();
   const { answerCardStatus } = registerV1Routes(app, {
     mirrorChecked,
     store,
@@ -267,7 +267,7 @@ export function createApi({
     uploads,
     manifestMaxBytes: options.manifestMaxBytes,
     manifestUploadIdleMs: options.manifestUploadIdleMs ?? 10_000,
-    openApiJson,
+    openApiDocument,
     verifications,
   });
 

@@ -460,7 +460,10 @@ export function createOpenApiDocument(): OpenApiDocument {
         "against the chain. Reads are allowed from any origin; requests are rate-limited per client IP (429 with " +
         "Retry-After). A request Node's HTTP parser refuses before any route sees it is answered as JSON too: " +
         "`INVALID_REQUEST` (400: a malformed request line, path or header), `HEADERS_TOO_LARGE` (431), " +
-        "`REQUEST_TIMEOUT` (408: headers not sent in time).",
+        "`REQUEST_TIMEOUT` (408: headers not sent in time). Answers of 1 KiB or more are compressed (br, else " +
+        "gzip) as Accept-Encoding allows. A successful read carries a strong ETag and `Cache-Control: no-cache`: " +
+        "sent back in If-None-Match, it gets 304 without a body while the answer (its block included) is unchanged; " +
+        "errors and uploads are `no-store`.",
       license: { name: "MIT", identifier: "MIT" },
     },
     tags: [

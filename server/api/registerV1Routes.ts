@@ -23,7 +23,7 @@ import {
   readQuery,
 } from "./parseParams.js";
 import { readBody } from "./readBody.js";
-import { sendData } from "./sendJson.js";
+import { sendData, sendJson } from "./sendJson.js";
 
 /** The store reads the API makes (and nothing that writes the mirror). */
 export type ApiStore = Pick<
@@ -58,8 +58,8 @@ export type V1Context = {
   uploads: Counter;
   manifestMaxBytes: number;
   manifestUploadIdleMs: number;
-  /** Serialized OpenAPI document. */
-  openApiJson: string;
+  /** The OpenAPI document (`/v1/openapi.json`). */
+  openApiDocument: unknown;
   /** The verifier page's per-card check counter (absent: the route answers 404). */
   verifications?: VerificationCounter | undefined;
 };
@@ -123,11 +123,7 @@ export function registerV1Routes(app: Express, ctx: V1Context) {
   route("/v1/openapi.json", {
     get: (req, res) => {
       noQuery(req);
-      res.writeHead(200, {
-        "Content-Type": "application/json; charset=utf-8",
-        "Content-Length": Buffer.byteLength(ctx.openApiJson),
-      });
-      res.end(ctx.openApiJson);
+      sendJson(res, 200, ctx.openApiDocument, {}, "revalidate");
     },
   });
 

@@ -25,6 +25,7 @@ function parsePrometheus(text: string): Map<string, number> {
   const types = new Map<string, string>();
   expect(text.endsWith("\n")).to.equal(true);
   for (const line of text.slice(0, -1).split("\n")) {
+    if (line === "") continue; // the format allows empty lines (prom-client puts one between families)
     const meta = /^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.+)$/.exec(line);
     if (meta !== null) {
       if (meta[1] === "TYPE") {
@@ -165,27 +166,36 @@ describe("startServer: the indexer process serves the API", function () {
 
   it("exposes sync, RPC and HTTP metrics in the Prometheus text format", async function () {
     const server = await startServer({ config: configFor(rpc.url), logger: createLogger({ level: "silent" }) });
-    const head = await ethers.provider.getBlockNumber();
-    await waitFor(async () => ((await request(server.url, "/readyz")).body.block?.number === head ? true : undefined));
-    await request(server.url, `/v1/batches/${f.batch.batchId}/cards/5`);
-    await request(server.url, `/v1/batches/${f.batch.batchId}/cards/500`);
-    const answer = await request(server.url, "/metrics");
-    expect(answer.headers.get("content-type")).to.equal("text/plain; version=0.0.4; charset=utf-8");
-    const samples = parsePrometheus(answer.text);
-    expect(samples.get("cardproof_sync_checkpoint_block")).to.equal(head);
-    expect(samples.get("cardproof_sync_lag_blocks")).to.equal(0);
-    expect(samples.get("cardproof_sync_logs_total")).to.be.greaterThan(5);
-    expect(samples.get("cardproof_reorgs_total")).to.equal(0);
-    const route = 'route="/v1/batches/:batchId/cards/:serial"';
-    expect(samples.get(`cardproof_http_request_duration_seconds_count{method="GET",${route},status="200"}`)).to.equal(
-      1,
-    );
-    expect(samples.get(`cardproof_http_request_duration_seconds_count{method="GET",${route},status="404"}`)).to.equal(
-      1,
-    );
-    expect(answer.text).to.include("# TYPE cardproof_rpc_errors_total counter");
-    expect(answer.text).to.include("# TYPE cardproof_reorg_depth_blocks histogram");
-    await server.stop();
+    try {
+      const head = await ethers.provider.getBlockNumber();
+      await waitFor(async () =>
+        (await request(server.url, "/readyz")).body.block?.number === head ? true : undefined,
+      );
+      await request(server.url, `/v1/batches/${f.batch.batchId}/cards/5`);
+      await request(server.url, `/v1/batches/${f.batch.batchId}/cards/500`);
+      const answer = await request(server.url, "/metrics");
+      expect(answer.headers.get("content-type")).to.equal("text/plain; version=0.0.4; charset=utf-8");
+      const samples = parsePrometheus(answer.text);
+      expect(samples.get("cardproof_sync_checkpoint_block")).to.equal(head);
+      expect(samples.get("cardproof_sync_lag_blocks")).to.equal(0);
+      expect(samples.get("cardproof_sync_logs_total")).to.be.greaterThan(5);
+      expect(samples.get("cardproof_reorgs_total")).to.equal(0);
+      const route = 'route="/v1/batches/:batchId/cards/:serial"';
+      expect(samples.get(`cardproof_http_request_duration_seconds_count{method="GET",${route},status="200"}`)).to.equal(
+        1,
+      );
+      expect(samples.get(`cardproof_http_request_duration_seconds_count{method="GET",${route},status="404"}`)).to.equal(
+        1,
+      );
+      expect(answer.text).to.include("# TYPE cardproof_rpc_errors_total counter");
+      expect(answer.text).to.include("# TYPE cardproof_reorg_depth_blocks histogram");
+      // The process's own series, from prom-client's default collectors.
+      expect(samples.get("process_resident_memory_bytes")).to.be.greaterThan(0);
+      expect(samples.get("process_cpu_seconds_total")).to.be.greaterThan(0);
+      expect(answer.text).to.include("# TYPE nodejs_eventloop_lag_p99_seconds gauge");
+    } finally {
+      await server.stop();
+    }
   });
 
   it("refuses to start on a port in use, stopping the sync loop it started", async function () {

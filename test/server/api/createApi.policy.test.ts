@@ -78,6 +78,30 @@ describe("API: HTTP policy", function () {
     expect(preflight.headers.get("access-control-max-age")).to.equal("600");
   });
 
+  it("compresses large answers and lets clients revalidate reads with ETags, never errors", async function () {
+    const document = await request(url, "/v1/openapi.json", { headers: { "accept-encoding": "br" } });
+    expect(document.status).to.equal(200);
+    expect(document.headers.get("content-encoding")).to.equal("br");
+    expect(document.body.openapi).to.be.a("string");
+    const plain = await request(url, "/v1/openapi.json", { headers: { "accept-encoding": "identity" } });
+    expect(plain.headers.get("content-encoding")).to.equal(null);
+    expect(Number(document.headers.get("content-length"))).to.be.below(Number(plain.headers.get("content-length")) / 3);
+
+    const path = `/v1/batches/${fx.f.batch.batchId}/cards/1`;
+    const status = await request(url, path);
+    expect(status.headers.get("cache-control")).to.equal("no-cache");
+    const etag = status.headers.get("etag")!;
+    expect(etag).to.match(/^"[\w-]{22}"$/);
+    const again = await request(url, path, { headers: { "if-none-match": etag } });
+    expect(again.status).to.equal(304);
+    expect(again.text).to.equal("");
+
+    const missing = await request(url, `/v1/batches/${fx.f.batch.batchId}/cards/999999`);
+    expect(missing.status).to.equal(404);
+    expect(missing.headers.get("etag")).to.equal(null);
+    expect(missing.headers.get("cache-control")).to.equal("no-store");
+  });
+
   it("answers upload preflights only for allowed origins, and refuses other methods", async function () {
     const path = `${url}/v1/batches/${fx.f.batch.batchId}/manifest`;
     const preflight = (origin: string, method = "POST") =>

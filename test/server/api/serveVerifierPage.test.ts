@@ -7,7 +7,8 @@ import { brotliCompressSync, brotliDecompressSync, gunzipSync } from "node:zlib"
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { negotiateContentCoding, noneMatchHits } from "../../../server/api/serveVerifierPage.js";
+import { negotiateContentCoding } from "../../../server/api/negotiateContentCoding.js";
+import { noneMatchHits } from "../../../server/api/noneMatchHits.js";
 import { buildVerifierWeb, type VerifierBuild } from "../../../verifier-web/build.js";
 import { deployApiFixture } from "../../helpers/apiFixture.js";
 
