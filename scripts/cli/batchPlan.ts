@@ -40,6 +40,8 @@ export type BatchPlan = {
   batchId: bigint;
   params: PlannedParams;
   redeemers: Address[];
+  /** `--expires` as typed (`+365d`, a date): a re-run with the same text resumes this plan. */
+  expiresRequested?: string;
   transaction?: Hex;
   issuedBlock?: bigint;
   preparedAt: string;
@@ -100,6 +102,7 @@ export async function readPlan(folder: string): Promise<BatchPlan> {
         metadataURI: String(params.metadataURI ?? ""),
       },
       redeemers: (raw.redeemers as string[]).map((address) => getAddress(address)),
+      ...(typeof raw.expiresRequested === "string" ? { expiresRequested: raw.expiresRequested } : {}),
       ...(typeof raw.transaction === "string" ? { transaction: raw.transaction as Hex } : {}),
       ...(raw.issuedBlock === undefined ? {} : { issuedBlock: BigInt(raw.issuedBlock as string) }),
       preparedAt: String(raw.preparedAt),

@@ -1,5 +1,6 @@
+import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 import { keccak256, stringToHex, zeroHash, type Address, type Hex } from "viem";
 
@@ -9,6 +10,9 @@ import { voucherRegistryAbi } from "../../lib/voucherRegistryAbi.js";
 import { writeCodesFile } from "../../mint/codesFile.js";
 import { MAX_BATCH_CARDS, prepareBatch, type PreparationStage } from "../../mint/prepareBatch.js";
 import { currencyDecimals } from "../../print/formatFaceValue.js";
+import { acquireLock } from "../acquireLock.js";
+import { readChainTime } from "../chain/readChainTime.js";
+import { claimFolder } from "../claimFolder.js";
 import { explainCodesFileError } from "../explainCodesFileError.js";
 import { writeFileAtomically } from "../writeFileAtomically.js";
 import {
@@ -61,11 +65,14 @@ export const batchMintCommand: CliCommand = {
   --indexer-url <url>       publish the manifest to this indexer once it has seen the batch
                             (env CARDPROOF_INDEXER_URL)
   --resume <folder>         finish a batch whose files were written but which is not issued yet
+  --new-batch               mint a new batch even though an earlier run of this issuer left one
+                            prepared with other terms (it stays as it is, resumable)
 
 The folder gets manifest.json (serial → card key, public), ${CODES_FILE} (the secret codes,
 AES-256-GCM with a key from your passphrase: CARDPROOF_CODES_PASSPHRASE or typed) and batch.json.
 Run the same command again after a failure: it finds the prepared batch and resumes it instead of
-minting different codes.`,
+minting different codes; with other terms it refuses and shows what differs. One mint per issuer
+runs at a time, and a mint writes only into a folder it created itself.`,
   options: {
     count: { type: "string" },
     "face-value": { type: "string" },
@@ -79,6 +86,7 @@ minting different codes.`,
     out: { type: "string" },
     "indexer-url": { type: "string" },
     resume: { type: "string" },
+    "new-batch": { type: "boolean" },
   },
   async run({ values, output, context }) {
     const resumeFolder = optionalString(values, "resume");
@@ -99,74 +107,90 @@ minting different codes.`,
         hint: "the registry's admin registers it with `cardproof issuer register <address> --name …`",
       });
     }
+    if (request !== undefined) await checkAgainstChain(ctx, registry, request, issuerId);
 
-    let folder: string;
-    let plan: BatchPlan;
-    if (resumeFolder !== undefined) {
-      folder = resumeFolder;
-      plan = await readPlan(folder);
-      checkPlanBelongs(plan, ctx, registry, issuer, folder);
-      output.info(`resuming batch ${plan.batchId} from ${folder} (state: ${plan.state})`);
-    } else {
-      const pending = await findPendingPlan(ctx, registry, issuer, request!);
-      if (pending !== undefined) {
-        ({ folder, plan } = pending);
-        output.info(
-          `resuming batch ${plan.batchId} prepared earlier in ${folder} (state: ${plan.state}): ` +
-            "same codes, no second batch (pass --batch-id for a new batch with the same terms)",
-        );
+    // One mint per issuer at a time: two would pick the same next batch id and folder.
+    const lock = await acquireLock(
+      join(dirname(BATCHES_DIR), "locks", `mint-${ctx.chainId}-${registry}-${issuer}.lock`.toLowerCase()),
+      `\`batch mint\` of issuer ${issuer}`,
+    );
+    try {
+      let folder: string;
+      let plan: BatchPlan;
+      let batchId: bigint;
+      if (resumeFolder !== undefined) {
+        folder = resumeFolder;
+        plan = await readPlan(folder);
+        checkPlanBelongs(plan, ctx, registry, issuer, folder);
+        output.info(`resuming batch ${plan.batchId} from ${folder} (state: ${plan.state})`);
       } else {
-        const batchId = request!.batchId ?? (await nextFreeBatchId(ctx, registry, issuerId));
-        folder = optionalString(values, "out") ?? join(BATCHES_DIR, `${ctx.chainId}-${batchId}`);
-        plan = await prepareFolder(ctx, {
-          folder,
-          registry,
-          issuer,
-          issuerName: decodeIssuerName(profileHash),
-          batchId,
-          request: request!,
+        const pending = await findPendingPlan(ctx, registry, issuer, request!, values["new-batch"] === true);
+        if (pending !== undefined) {
+          ({ folder, plan } = pending);
+          output.info(
+            `resuming batch ${plan.batchId} prepared earlier in ${folder} (state: ${plan.state}): ` +
+              "same codes, no second batch (pass --batch-id for a new batch with the same terms)",
+          );
+        } else {
+          ({ folder, batchId } = await claimBatchFolder(
+            ctx,
+            registry,
+            issuerId,
+            request!,
+            optionalString(values, "out"),
+          ));
+          plan = await prepareFolder(ctx, {
+            folder,
+            registry,
+            issuer,
+            issuerName: decodeIssuerName(profileHash),
+            batchId,
+            request: request!,
+          });
+        }
+      }
+
+      plan = await issue(ctx, folder, plan);
+      for (const redeemer of plan.redeemers) await allowRedeemer(ctx, registry, plan.batchId, redeemer);
+      let published: string | undefined;
+      if (indexerUrl !== undefined) {
+        published = await publishManifest(ctx, {
+          indexerUrl,
+          batchId: plan.batchId,
+          manifest: await readFile(join(folder, MANIFEST_FILE)),
         });
       }
-    }
 
-    plan = await issue(ctx, folder, plan);
-    for (const redeemer of plan.redeemers) await allowRedeemer(ctx, registry, plan.batchId, redeemer);
-    let published: string | undefined;
-    if (indexerUrl !== undefined) {
-      published = await publishManifest(ctx, {
-        indexerUrl,
-        batchId: plan.batchId,
-        manifest: await readFile(join(folder, MANIFEST_FILE)),
-      });
+      const { params } = plan;
+      output.result(
+        {
+          batchId: plan.batchId,
+          folder: resolve(folder),
+          issuer,
+          count: params.count,
+          faceValue: params.faceValue,
+          currency: params.currency,
+          expiresAt: params.expiresAt,
+          activationRequired: params.activationRequired,
+          merkleRoot: params.merkleRoot,
+          manifestHash: params.manifestHash,
+          transaction: plan.transaction,
+          issuedBlock: plan.issuedBlock,
+          redeemers: plan.redeemers,
+          manifestPublished: published ?? null,
+        },
+        [
+          `batch ${plan.batchId}: ${params.count.toLocaleString("en-US")} cards issued in block ${plan.issuedBlock}`,
+          `  Merkle root   ${params.merkleRoot}`,
+          `  manifest      ${join(folder, MANIFEST_FILE)} (public; hash ${params.manifestHash})`,
+          `  secret codes  ${join(folder, CODES_FILE)} (encrypted; keep it and its passphrase safe)`,
+          ...(published === undefined ? [] : [`  manifest published to ${published}`]),
+          `print the cards with: cardproof batch print ${folder}`,
+        ],
+      );
+    } finally {
+      lock.release();
     }
-
-    const { params } = plan;
-    output.result(
-      {
-        batchId: plan.batchId,
-        folder: resolve(folder),
-        issuer,
-        count: params.count,
-        faceValue: params.faceValue,
-        currency: params.currency,
-        expiresAt: params.expiresAt,
-        activationRequired: params.activationRequired,
-        merkleRoot: params.merkleRoot,
-        manifestHash: params.manifestHash,
-        transaction: plan.transaction,
-        issuedBlock: plan.issuedBlock,
-        redeemers: plan.redeemers,
-        manifestPublished: published ?? null,
-      },
-      [
-        `batch ${plan.batchId}: ${params.count.toLocaleString("en-US")} cards issued in block ${plan.issuedBlock}`,
-        `  Merkle root   ${params.merkleRoot}`,
-        `  manifest      ${join(folder, MANIFEST_FILE)} (public; hash ${params.manifestHash})`,
-        `  secret codes  ${join(folder, CODES_FILE)} (encrypted; keep it and its passphrase safe)`,
-        ...(published === undefined ? [] : [`  manifest published to ${published}`]),
-        `print the cards with: cardproof batch print ${folder}`,
-      ],
-    );
   },
 };
 
@@ -176,6 +200,8 @@ type MintRequest = {
   params: Omit<PlannedParams, "merkleRoot" | "manifestHash" | "count">;
   redeemers: Address[];
   batchId: bigint | undefined;
+  /** `--expires` as typed; a relative one (`+365d`) is re-read against the chain's clock. */
+  expiresText: string | undefined;
 };
 
 async function readRequest(values: OptionValues): Promise<MintRequest> {
@@ -221,7 +247,46 @@ async function readRequest(values: OptionValues): Promise<MintRequest> {
       batchIdText === undefined
         ? undefined
         : parseBigInteger("--batch-id", batchIdText, { min: 1n, max: 2n ** 64n - 1n }),
+    expiresText,
   };
+}
+
+/**
+ * What the contract would refuse, checked before any file is written: a batch id of another
+ * issuer or already issued, an expiry not after the chain's clock (which may run ahead of this
+ * machine's; a relative `--expires` counts from it).
+ */
+async function checkAgainstChain(
+  ctx: CliContext,
+  registry: Address,
+  request: MintRequest,
+  issuerId: number,
+): Promise<void> {
+  const chainNow = await readChainTime(ctx);
+  if (request.expiresText !== undefined) {
+    const expiresAt = parseTime("--expires", request.expiresText, chainNow);
+    if (expiresAt <= chainNow) {
+      throw new CliError(
+        `--expires ${request.expiresText} is not after the chain's clock (${new Date(chainNow * 1000).toISOString()}): ` +
+          "the registry would refuse the batch",
+        { hint: "pick a later expiry; the chain's clock, not this machine's, decides" },
+      );
+    }
+    request.params.expiresAt = expiresAt;
+  }
+  const { batchId } = request;
+  if (batchId === undefined) return;
+  const owner = Number(batchId >> 32n);
+  if (owner !== issuerId) {
+    throw new CliError(`batch id ${batchId} belongs to issuer #${owner}, and you are issuer #${issuerId}`, {
+      hint: `leave out --batch-id to take your next free one (yours are ${makeBatchId(issuerId, 1)} upwards)`,
+    });
+  }
+  if (await isIssued(ctx, registry, batchId)) {
+    throw new CliError(`batch ${batchId} is already issued`, {
+      hint: "leave out --batch-id to take the next free one",
+    });
+  }
 }
 
 function checkPlanBelongs(plan: BatchPlan, ctx: CliContext, registry: Address, issuer: Address, folder: string) {
@@ -238,27 +303,69 @@ function checkPlanBelongs(plan: BatchPlan, ctx: CliContext, registry: Address, i
 }
 
 /**
- * A batch this issuer prepared with the same terms but never saw issued: re-running the command
- * after a failure resumes it (same codes, same root) rather than minting a second batch.
+ * A batch this issuer prepared with exactly these terms but never saw issued: re-running the
+ * command after a failure resumes it (same codes, same root) rather than minting a second batch.
+ * A prepared batch with other terms is never resumed silently (its terms are what would be
+ * issued): the command refuses, showing what differs, unless `--new-batch` says to leave it.
  */
-async function findPendingPlan(ctx: CliContext, registry: Address, issuer: Address, request: MintRequest) {
-  const candidates = (await listPlans(BATCHES_DIR)).filter(
+async function findPendingPlan(
+  ctx: CliContext,
+  registry: Address,
+  issuer: Address,
+  request: MintRequest,
+  newBatch: boolean,
+): Promise<{ folder: string; plan: BatchPlan } | undefined> {
+  const pending = (await listPlans(BATCHES_DIR)).filter(
     ({ plan }) =>
       plan.state !== "issued" &&
       plan.chainId === ctx.chainId &&
       plan.registry === registry &&
       plan.issuer === issuer &&
-      (request.batchId === undefined || request.batchId === plan.batchId) &&
-      plan.params.count === request.count &&
-      plan.params.faceValue === request.params.faceValue &&
-      plan.params.currency === request.params.currency &&
-      plan.params.activationRequired === request.params.activationRequired &&
-      plan.params.metadataHash === request.params.metadataHash &&
-      plan.params.metadataURI === request.params.metadataURI,
+      (request.batchId === undefined || request.batchId === plan.batchId),
   );
-  // A relative expiry (+365d) moves between runs, so the expiry is not compared; `issue` checks
-  // the chain before sending anything.
-  return candidates[0];
+  const same = pending.find(({ plan }) => termDifferences(plan, request).length === 0);
+  if (same !== undefined || newBatch || pending.length === 0) return same;
+  const shown = pending
+    .slice(0, 3)
+    .map(({ folder, plan }) => `batch ${plan.batchId} in ${folder}: ${termDifferences(plan, request).join("; ")}`);
+  if (pending.length > shown.length) shown.push(`and ${pending.length - shown.length} more`);
+  throw new CliError(
+    `an earlier run left ${pending.length === 1 ? "a batch" : `${pending.length} batches`} prepared but not issued, ` +
+      `with other terms than these (typed → prepared):\n  ${shown.join("\n  ")}`,
+    {
+      hint:
+        `finish it as prepared with \`cardproof batch mint --resume ${pending[0]!.folder}\`, or add --new-batch ` +
+        "to mint a new batch with these terms (the prepared one stays resumable)",
+    },
+  );
+}
+
+/** The terms of `request` that differ from `plan`'s, as "--name typed → prepared". */
+function termDifferences(plan: BatchPlan, request: MintRequest): string[] {
+  const differences: string[] = [];
+  const compare = (name: string, typed: unknown, prepared: unknown) => {
+    if (typed !== prepared) differences.push(`${name} ${String(typed)} → ${String(prepared)}`);
+  };
+  const { params } = plan;
+  compare("--count", request.count, params.count);
+  compare("--face-value (minor units)", request.params.faceValue, params.faceValue);
+  compare("--currency", request.params.currency, params.currency);
+  // A relative expiry (+365d) moves between runs: the text typed is what must match.
+  const preparedExpiry =
+    plan.expiresRequested ?? (params.expiresAt === 0 ? "never" : new Date(params.expiresAt * 1000).toISOString());
+  const typedExpiry =
+    request.expiresText === undefined
+      ? "never"
+      : plan.expiresRequested === undefined
+        ? new Date(request.params.expiresAt * 1000).toISOString()
+        : request.expiresText;
+  compare("--expires", typedExpiry, preparedExpiry);
+  compare("--activation-required", request.params.activationRequired, params.activationRequired);
+  compare("metadata hash", request.params.metadataHash, params.metadataHash);
+  compare("--metadata-uri", JSON.stringify(request.params.metadataURI), JSON.stringify(params.metadataURI));
+  const list = (addresses: readonly Address[]) => [...addresses].sort().join(", ") || "none";
+  compare("--redeemer", list(request.redeemers), list(plan.redeemers));
+  return differences;
 }
 
 async function isIssued(ctx: CliContext, registry: Address, batchId: bigint): Promise<boolean> {
@@ -270,19 +377,61 @@ async function isIssued(ctx: CliContext, registry: Address, batchId: bigint): Pr
   });
 }
 
-/** The lowest batch number of this issuer that is neither on chain nor claimed by a local folder. */
+/**
+ * The lowest batch number of this issuer that is neither on chain nor claimed by a local plan or
+ * an existing default folder (one being written by a command that holds no lock).
+ */
 async function nextFreeBatchId(ctx: CliContext, registry: Address, issuerId: number): Promise<bigint> {
   const claimed = new Set((await listPlans(BATCHES_DIR)).map(({ plan }) => plan.batchId));
   for (let number = 1; number < 2 ** 32; number++) {
     const batchId = makeBatchId(issuerId, number);
-    if (!claimed.has(batchId) && !(await isIssued(ctx, registry, batchId))) return batchId;
+    if (claimed.has(batchId) || existsSync(defaultFolder(ctx, batchId))) continue;
+    if (!(await isIssued(ctx, registry, batchId))) return batchId;
   }
   throw new CliError(`issuer #${issuerId} has used every batch number`);
 }
 
+function defaultFolder(ctx: CliContext, batchId: bigint): string {
+  return join(BATCHES_DIR, `${ctx.chainId}-${batchId}`);
+}
+
+/**
+ * A new folder for the batch, created by this command (never one that exists: it may hold another
+ * batch's codes). Without --batch-id and --out, a default folder that appeared meanwhile moves the
+ * batch to the next free id.
+ */
+async function claimBatchFolder(
+  ctx: CliContext,
+  registry: Address,
+  issuerId: number,
+  request: MintRequest,
+  out: string | undefined,
+): Promise<{ folder: string; batchId: bigint }> {
+  if (out !== undefined) {
+    if (!(await claimFolder(out))) {
+      throw new CliError(`${out} already exists: batch mint writes only into a folder it creates`, {
+        hint:
+          "pass a new --out path, or finish a batch prepared there with `cardproof batch mint --resume " + out + "`",
+      });
+    }
+    return { folder: out, batchId: request.batchId ?? (await nextFreeBatchId(ctx, registry, issuerId)) };
+  }
+  for (;;) {
+    const batchId = request.batchId ?? (await nextFreeBatchId(ctx, registry, issuerId));
+    const folder = defaultFolder(ctx, batchId);
+    if (await claimFolder(folder)) return { folder, batchId };
+    if (request.batchId !== undefined) {
+      throw new CliError(`${folder} already exists: batch mint writes only into a folder it creates`, {
+        hint: `finish the batch there with \`cardproof batch mint --resume ${folder}\`, or pass --out <new folder>`,
+      });
+    }
+  }
+}
+
 /**
  * Codes, card keys, tree and manifest, then the encrypted codes file, the manifest file and
- * last the plan: a folder with a plan is complete. Any failure removes the folder.
+ * last the plan: a folder with a plan is complete. Any failure removes the folder, which this
+ * command created (`claimBatchFolder`) and which holds nothing on chain yet.
  */
 async function prepareFolder(
   ctx: CliContext,
@@ -296,22 +445,8 @@ async function prepareFolder(
   },
 ): Promise<BatchPlan> {
   const { folder, registry, batchId, request } = args;
-  if (await isIssued(ctx, registry, batchId)) {
-    throw new CliError(`batch ${batchId} is already issued`, {
-      hint: "leave out --batch-id to take the next free one",
-    });
-  }
   try {
-    await readFile(join(folder, "batch.json"));
-    throw new CliError(`${folder} already holds a batch`, {
-      hint: `resume it with \`cardproof batch mint --resume ${folder}\`, or pick another --out`,
-    });
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-  }
-  const passphrase = await readPassphrase(`encrypt the codes of batch ${batchId}`, { confirm: true });
-  let created = false;
-  try {
+    const passphrase = await readPassphrase(`encrypt the codes of batch ${batchId}`, { confirm: true });
     const stages = new Map<PreparationStage, Progress>();
     const labels: Record<PreparationStage, string> = {
       codes: "generating secret codes",
@@ -334,7 +469,6 @@ async function prepareFolder(
       },
     );
     for (const progress of stages.values()) progress.finish();
-    created = true;
     await writeFileAtomically(join(folder, MANIFEST_FILE), prepared.manifest);
     const encrypting = ctx.output.progress("encrypting the codes", request.count, "cards");
     await writeCodesFile(
@@ -363,12 +497,13 @@ async function prepareFolder(
         manifestHash: prepared.manifestHash,
       },
       redeemers: request.redeemers,
+      ...(request.expiresText === undefined ? {} : { expiresRequested: request.expiresText }),
       preparedAt: new Date().toISOString(),
     };
     await writePlan(folder, plan);
     return plan;
   } catch (error) {
-    if (created) await rm(folder, { recursive: true, force: true });
+    await rm(folder, { recursive: true, force: true });
     throw error;
   }
 }

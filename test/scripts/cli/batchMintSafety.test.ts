@@ -1,0 +1,182 @@
+import { spawnSync } from "node:child_process";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+import { decodeFunctionResult, encodeFunctionData, getAddress, type Address, type Hex } from "viem";
+
+import { makeBatchId } from "../../../scripts/lib/batchId.js";
+import { voucherRegistryAbi } from "../../../scripts/lib/voucherRegistryAbi.js";
+import { readCodesFile } from "../../../scripts/mint/codesFile.js";
+import { HARDHAT_KEYS, startCliChain, type CliChain } from "../../helpers/cliHarness.js";
+
+/** The fields of `batch.json` these tests read. */
+type Plan = { batchId: string; state: string; redeemers: string[]; params: { merkleRoot: Hex } };
+
+const PASSPHRASE = "correct horse battery staple";
+const BATCHES = ".cardproof/batches";
+const TERMS = ["--count", "20", "--face-value", "5", "--currency", "USD"];
+
+/** `batch mint` never loses or overwrites a batch's files, and never resumes other terms silently. */
+describe("cardproof batch mint: files of live batches are never lost", function () {
+  let chain: CliChain;
+  let registry: Address;
+  let issuer: Address;
+  const asIssuer = { CARDPROOF_PRIVATE_KEY: HARDHAT_KEYS[1], CARDPROOF_CODES_PASSPHRASE: PASSPHRASE };
+  const asAdmin = { CARDPROOF_PRIVATE_KEY: HARDHAT_KEYS[0] };
+
+  const cardproof = (args: string[], env: Record<string, string> = asIssuer) => chain.cardproof(args, { env });
+  const batchesDir = () => join(chain.workdir, BATCHES);
+  const locksDir = () => join(chain.workdir, ".cardproof/locks");
+  const lockPath = () => join(locksDir(), `mint-31337-${registry}-${issuer}.lock`.toLowerCase());
+
+  async function rootOnChain(batchId: bigint): Promise<Hex> {
+    const data = encodeFunctionData({ abi: voucherRegistryAbi, functionName: "batchOf", args: [batchId] });
+    const answer = (await chain.provider.request({
+      method: "eth_call",
+      params: [{ to: registry, data }, "latest"],
+    })) as Hex;
+    return decodeFunctionResult({ abi: voucherRegistryAbi, functionName: "batchOf", data: answer }).merkleRoot;
+  }
+
+  async function plans(): Promise<{ name: string; plan: Plan }[]> {
+    const names = await readdir(batchesDir()).catch(() => []);
+    const out = [];
+    for (const name of names) {
+      const text = await readFile(join(batchesDir(), name, "batch.json"), "utf8").catch(() => undefined);
+      if (text !== undefined) out.push({ name, plan: JSON.parse(text) as Plan });
+    }
+    return out;
+  }
+
+  async function setPaused(paused: boolean) {
+    const data = encodeFunctionData({ abi: voucherRegistryAbi, functionName: paused ? "pause" : "unpause" });
+    await chain.provider.request({
+      method: "eth_sendTransaction",
+      params: [{ from: chain.accounts[0], to: registry, data }],
+    });
+  }
+
+  before(async function () {
+    chain = await startCliChain();
+    registry = (await cardproof(["deploy", "--json"], asAdmin)).json<{ registry: Address }>().registry;
+    issuer = chain.accounts[1]!;
+    const registered = await cardproof(["issuer", "register", issuer, "--name", "Acme Game Cards"], asAdmin);
+    expect(registered.code, registered.stderr).to.equal(0);
+  });
+
+  after(async function () {
+    await chain.close();
+  });
+
+  it("leaves a folder it did not create untouched, and takes the next batch id", async function () {
+    const first = makeBatchId(1, 1);
+    const foreign = join(batchesDir(), `31337-${first}`);
+    await mkdir(foreign, { recursive: true });
+    await writeFile(join(foreign, "codes.cpcodes"), "another run's codes, being written");
+
+    const run = await cardproof(["batch", "mint", ...TERMS, "--json"]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.json<{ batchId: string }>().batchId).to.equal(String(makeBatchId(1, 2)));
+    expect(await readFile(join(foreign, "codes.cpcodes"), "utf8")).to.equal("another run's codes, being written");
+
+    const out = join(chain.workdir, "mine");
+    await mkdir(out);
+    await writeFile(join(out, "notes.txt"), "keep me");
+    const refused = await cardproof(["batch", "mint", ...TERMS, "--out", out]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.match(/mine already exists: batch mint writes only into a folder it creates/);
+    expect(await readdir(out)).to.deep.equal(["notes.txt"]);
+  });
+
+  it("runs two mints of one issuer started together without losing either batch's files", async function () {
+    this.timeout(180_000);
+    const before = new Set((await plans()).map(({ name }) => name));
+    const args = ["batch", "mint", "--count", "20000", "--face-value", "4", "--currency", "USD", "--json"];
+    const runs = await Promise.all([cardproof(args), cardproof(args)]);
+    const succeeded = runs.filter((run) => run.code === 0);
+    expect(succeeded.length, runs.map((run) => run.stderr).join("\n")).to.be.at.least(1);
+    for (const run of runs.filter((run) => run.code !== 0)) {
+      expect(run.stderr).to.match(/another `batch mint` of issuer 0x[0-9a-fA-F]{40} is running/);
+      expect(run.stderr).to.match(/wait for it to finish, then run this command again/);
+    }
+    // Every batch that reached the chain has its folder: the plan, and codes that decrypt to its count.
+    const issued = (await plans()).filter(({ name }) => !before.has(name));
+    expect(issued.map(({ plan }) => plan.batchId).sort()).to.deep.equal(
+      succeeded.map((run) => run.json<{ batchId: string }>().batchId).sort(),
+    );
+    for (const { name, plan } of issued) {
+      expect(plan.state).to.equal("issued");
+      expect(await rootOnChain(BigInt(plan.batchId as string))).to.equal(plan.params.merkleRoot);
+      const codes = await readCodesFile(join(batchesDir(), name, "codes.cpcodes"), PASSPHRASE);
+      expect(codes.header.count).to.equal(20000);
+    }
+  });
+
+  it("refuses while another mint of the issuer holds the lock, and takes over a lock whose process is gone", async function () {
+    await mkdir(locksDir(), { recursive: true });
+    const live = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+    await writeFile(lockPath(), JSON.stringify(live));
+    const refused = await cardproof(["batch", "mint", ...TERMS]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.include(`(process ${process.pid} on ${hostname()}`);
+
+    const exited = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    await writeFile(lockPath(), JSON.stringify({ ...live, pid: exited }));
+    const run = await cardproof(["batch", "mint", ...TERMS]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(await readdir(locksDir())).to.deep.equal([]);
+  });
+
+  it("resumes a prepared batch only with the same terms: other terms are refused with the difference", async function () {
+    const redeemer = getAddress(chain.accounts[4]!);
+    await setPaused(true);
+    const failed = await cardproof(["batch", "mint", ...TERMS, "--expires", "+30d", "--redeemer", redeemer]);
+    await setPaused(false);
+    expect(failed.code).to.equal(1);
+    const prepared = (await plans()).find(({ plan }) => plan.state === "prepared")!;
+    expect(prepared.plan.redeemers).to.deep.equal([redeemer]);
+
+    // Without the --redeemer the prepared batch would be issued with one anyway (or, before, dropped one).
+    const differs = await cardproof(["batch", "mint", ...TERMS, "--expires", "+30d"]);
+    expect(differs.code).to.equal(1);
+    expect(differs.stderr)
+      .to.include(`batch ${prepared.plan.batchId} in`)
+      .and.include(`--redeemer none → ${redeemer}`)
+      .and.include("--resume")
+      .and.include("--new-batch");
+    const expiry = await cardproof(["batch", "mint", ...TERMS, "--expires", "+31d", "--redeemer", redeemer]);
+    expect(expiry.code).to.equal(1);
+    expect(expiry.stderr).to.include("--expires +31d → +30d");
+    expect((await plans()).find(({ name }) => name === prepared.name)!.plan).to.deep.equal(prepared.plan);
+
+    const fresh = await cardproof(["batch", "mint", ...TERMS, "--expires", "+30d", "--new-batch", "--json"]);
+    expect(fresh.code, fresh.stderr).to.equal(0);
+    expect(fresh.json<{ batchId: string; redeemers: string[] }>()).to.deep.include({ redeemers: [] });
+    expect(fresh.json<{ batchId: string }>().batchId).to.not.equal(prepared.plan.batchId);
+
+    const resumed = await cardproof(["batch", "mint", ...TERMS, "--expires", "+30d", "--redeemer", redeemer, "--json"]);
+    expect(resumed.code, resumed.stderr).to.equal(0);
+    expect(resumed.json()).to.deep.include({ batchId: prepared.plan.batchId, redeemers: [redeemer] });
+  });
+
+  it("checks what the chain would refuse before writing a file: another issuer's id, an expiry behind the chain's clock", async function () {
+    const names = async () => (await readdir(batchesDir())).sort();
+    const before = await names();
+
+    const foreignId = makeBatchId(2, 1);
+    const notMine = await cardproof(["batch", "mint", ...TERMS, "--batch-id", String(foreignId)]);
+    expect(notMine.code).to.equal(1);
+    expect(notMine.stderr).to.include(`batch id ${foreignId} belongs to issuer #2, and you are issuer #1`);
+
+    // The chain's clock runs two days ahead of this machine's: tomorrow is already past there.
+    await chain.provider.request({ method: "evm_increaseTime", params: [2 * 86_400] });
+    await chain.provider.request({ method: "evm_mine", params: [] });
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const past = await cardproof(["batch", "mint", ...TERMS, "--expires", tomorrow]);
+    expect(past.code).to.equal(1);
+    expect(past.stderr).to.match(new RegExp(`--expires ${tomorrow} is not after the chain's clock`));
+    expect(await names()).to.deep.equal(before);
+  });
+});
