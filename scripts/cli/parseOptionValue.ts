@@ -55,6 +55,16 @@ export function parseAddress(name: string, text: string): Address {
   if (!isAddress(text, { strict: false })) {
     throw usageError(`${name} is not an address: "${text}"`, "an address is 0x followed by 40 hex digits");
   }
+  // Mixed case is an EIP-55 checksum: a mistyped character almost always breaks it. All-lower or
+  // all-upper digits carry none.
+  const digits = text.slice(2);
+  const mixedCase = digits !== digits.toLowerCase() && digits !== digits.toUpperCase();
+  if (mixedCase && getAddress(text) !== text) {
+    throw usageError(
+      `${name} ${text} fails its EIP-55 checksum: a character is probably mistyped`,
+      "copy the address again from where it came from (a wallet, an explorer); nothing was sent",
+    );
+  }
   return getAddress(text);
 }
 
