@@ -6,7 +6,11 @@ import {
   type Chain,
   type PublicClient,
   type WalletClient,
+  zeroHash,
+  type Address,
 } from "viem";
+
+import { voucherRegistryAbi } from "../lib/voucherRegistryAbi.js";
 
 import { CliError } from "./CliError.js";
 import type { CliOutput } from "./createOutput.js";
@@ -82,11 +86,53 @@ export async function createCliContext(options: CliContextOptions): Promise<CliC
       (signer ??= resolveSigner(
         client,
         options.accountIndex === undefined ? {} : { accountIndex: options.accountIndex },
-      ).then((resolved) => ({
-        ...resolved,
-        wallet: createWalletClient({ account: resolved.account, chain, transport }),
-      }))),
+      ).then(async (resolved) => {
+        // Before any write: who signs, so a wrong key is seen before it acts.
+        const address = typeof resolved.account === "string" ? resolved.account : resolved.account.address;
+        const roles = await describeRoles(client, address, deployment ?? readDeploymentQuietly(deploymentPath));
+        output.info(`signing as ${address} (${SIGNER_SOURCES[resolved.source]}${roles === "" ? "" : `; ${roles}`})`);
+        return { ...resolved, wallet: createWalletClient({ account: resolved.account, chain, transport }) };
+      })),
   };
+}
+
+const SIGNER_SOURCES: Record<CliSigner["source"], string> = {
+  env: "key from CARDPROOF_PRIVATE_KEY",
+  keystore: "key from Hardhat's keystore",
+  node: "the node's unlocked account",
+};
+
+/** The deployment when its file exists (no chain checks: this only names roles), else undefined. */
+async function readDeploymentQuietly(path: string): Promise<Deployment | undefined> {
+  return await readDeployment(path).catch(() => undefined);
+}
+
+/**
+ * The signer's roles on the registry ("registry admin", "issuer #3"), or "no role on the registry",
+ * or "" without a deployment (the `deploy` command) or when the node cannot tell.
+ */
+async function describeRoles(
+  client: PublicClient,
+  account: Address,
+  deployment: Promise<Deployment | undefined>,
+): Promise<string> {
+  const registry = (await deployment.catch(() => undefined))?.registry;
+  if (registry === undefined) return "";
+  try {
+    const [admin, [issuerId]] = await Promise.all([
+      client.readContract({
+        address: registry,
+        abi: voucherRegistryAbi,
+        functionName: "hasRole",
+        args: [zeroHash, account],
+      }),
+      client.readContract({ address: registry, abi: voucherRegistryAbi, functionName: "issuerOf", args: [account] }),
+    ]);
+    const roles = [...(admin ? ["registry admin"] : []), ...(issuerId === 0 ? [] : [`issuer #${issuerId}`])];
+    return roles.length === 0 ? "no role on the registry" : roles.join(", ");
+  } catch {
+    return "";
+  }
 }
 
 async function loadDeployment(

@@ -17,7 +17,9 @@ export type CliSigner = { account: Account | Address; source: "env" | "keystore"
  * 2. `CARDPROOF_PRIVATE_KEY` in the environment.
  * 3. `CARDPROOF_PRIVATE_KEY` in Hardhat's keystore (`npx hardhat keystore set CARDPROOF_PRIVATE_KEY`),
  *    which asks for the keystore's password. Skipped with `CI=true`, like Hardhat does.
- * 4. The node's unlocked account 0, when it has any.
+ *
+ * Never the node's account 0 by default: on a dev chain that is the registry's admin, and a
+ * command meant for an issuer would silently run with the admin's powers.
  *
  * @throws {CliError} with the ways to provide a key when none is found.
  */
@@ -25,7 +27,7 @@ export async function resolveSigner(
   client: PublicClient,
   { accountIndex }: { accountIndex?: number },
 ): Promise<CliSigner> {
-  if (accountIndex !== undefined) return { account: await nodeAccount(client, accountIndex, true), source: "node" };
+  if (accountIndex !== undefined) return { account: await nodeAccount(client, accountIndex), source: "node" };
 
   const fromEnv = process.env[PRIVATE_KEY_VARIABLE];
   if (fromEnv !== undefined && fromEnv !== "") return { account: toAccount(fromEnv, "the environment"), source: "env" };
@@ -33,7 +35,15 @@ export async function resolveSigner(
   const fromKeystore = await readKeystoreKey();
   if (fromKeystore !== undefined) return { account: toAccount(fromKeystore, "Hardhat's keystore"), source: "keystore" };
 
-  return { account: await nodeAccount(client, 0, false), source: "node" };
+  const unlocked = (await client.request({ method: "eth_accounts" } as never).catch(() => [])) as Address[];
+  throw new CliError("no signer chosen: write commands never sign as the node's account 0 by default", {
+    hint:
+      `set ${PRIVATE_KEY_VARIABLE} in the environment, or store it with ` +
+      `\`npx hardhat keystore set ${PRIVATE_KEY_VARIABLE}\`` +
+      (unlocked.length > 0
+        ? `; on this development node, --account-index N signs with its unlocked account N (0 to ${unlocked.length - 1})`
+        : " (this node unlocks no accounts of its own)"),
+  });
 }
 
 function toAccount(key: string, where: string): Account {
@@ -46,21 +56,21 @@ function toAccount(key: string, where: string): Account {
   return privateKeyToAccount(normalized);
 }
 
-async function nodeAccount(client: PublicClient, index: number, asked: boolean): Promise<Address> {
+async function nodeAccount(client: PublicClient, index: number): Promise<Address> {
   // Public RPCs refuse eth_accounts or answer []: both mean "no node-held keys".
   const accounts = (await client.request({ method: "eth_accounts" } as never).catch(() => [])) as Address[];
   const account = accounts[index];
   // Nodes list their accounts in lower case (Hardhat, anvil); commands compare checksummed addresses.
   if (account !== undefined) return getAddress(account);
-  if (asked && accounts.length > 0) {
+  if (accounts.length > 0) {
     throw new CliError(`--account-index ${index} is out of range: the node unlocks ${accounts.length} accounts`, {
       hint: `pick an index from 0 to ${accounts.length - 1}`,
     });
   }
-  throw new CliError("no key to sign with", {
+  throw new CliError(`--account-index ${index}: this node unlocks no accounts of its own`, {
     hint:
       `set ${PRIVATE_KEY_VARIABLE} in the environment, or store it with ` +
-      `\`npx hardhat keystore set ${PRIVATE_KEY_VARIABLE}\` (this node unlocks no accounts of its own)`,
+      `\`npx hardhat keystore set ${PRIVATE_KEY_VARIABLE}\``,
   });
 }
 

@@ -36,25 +36,34 @@ describe("cardproof deploy and issuer register", function () {
 
   it("registers an issuer under its display name", async function () {
     const supplier = chain.accounts[1]!;
-    const run = await chain.cardproof(["issuer", "register", supplier, "--name", "Acme Game Cards", "--json"]);
+    const run = await chain.cardproof([
+      "issuer",
+      "register",
+      supplier,
+      "--name",
+      "Acme Game Cards",
+      "--json",
+      "--account-index",
+      "0",
+    ]);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.json()).to.deep.include({ issuerId: 1, name: "Acme Game Cards" });
   });
 
   it("moves an issuer to a new key, and the old key can no longer act for it", async function () {
     const [, supplier, , , , , , , newKey] = chain.accounts;
-    const run = await chain.cardproof(["issuer", "rotate", "1", "--to", newKey!, "--json"]);
+    const run = await chain.cardproof(["issuer", "rotate", "1", "--to", newKey!, "--json", "--account-index", "0"]);
     expect(run.code, run.stderr).to.equal(0);
     const moved = run.json<{ issuerId: number; previousAccount: string; newAccount: string }>();
     expect(moved.issuerId).to.equal(1);
     expect(moved.previousAccount.toLowerCase()).to.equal(supplier!.toLowerCase());
     expect(moved.newAccount.toLowerCase()).to.equal(newKey!.toLowerCase());
     // Rotating to an account that already is an issuer is refused in plain words.
-    const again = await chain.cardproof(["issuer", "rotate", "1", "--to", newKey!]);
+    const again = await chain.cardproof(["issuer", "rotate", "1", "--to", newKey!, "--account-index", "0"]);
     expect(again.code).to.equal(1);
     expect(again.stderr).to.match(/could not move issuer #1/);
     // Back to the supplier's key, so later tests keep their issuer.
-    const back = await chain.cardproof(["issuer", "rotate", "1", "--to", supplier!]);
+    const back = await chain.cardproof(["issuer", "rotate", "1", "--to", supplier!, "--account-index", "0"]);
     expect(back.code, back.stderr).to.equal(0);
   });
 
