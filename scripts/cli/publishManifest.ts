@@ -1,3 +1,5 @@
+import { keccak256 } from "viem";
+
 import { CliError } from "./CliError.js";
 import type { CliContext } from "./createCliContext.js";
 
@@ -7,10 +9,12 @@ const INDEXER_WAIT_MS = 120_000;
 /**
  * Uploads a batch's manifest to an indexer (`POST /v1/batches/{id}/manifest`), which checks it
  * against the on-chain manifest hash and root before serving proofs from it. Waits for the indexer
- * to have synced the batch first. Returns the manifest's URL.
+ * to have synced the batch first. Returns the manifest's URL, also when the indexer verified this
+ * same manifest before (a second publish is a no-op).
  *
  * @throws {CliError} when the indexer is unreachable, does not see the batch in time, or refuses
- *         the manifest (with its reason); the hint says how to publish later.
+ *         the manifest (with its reason), or already holds another manifest for the batch; the hint
+ *         says what to do next.
  */
 export async function publishManifest(
   ctx: CliContext,
@@ -51,7 +55,23 @@ export async function publishManifest(
   });
   if (response.status === 201) return url.toString();
   const body = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-  if (body.error?.code === "MANIFEST_ALREADY_VERIFIED") return url.toString();
+  if (body.error?.code === "MANIFEST_ALREADY_VERIFIED") {
+    // Published before, or another manifest holds the batch there: only the first is success.
+    const held = await fetch(url, { signal: AbortSignal.timeout(10_000) })
+      .then(async (answer) => ((await answer.json()) as { data?: { manifestHash?: string } }).data?.manifestHash)
+      .catch(() => undefined);
+    const ours = keccak256(manifest);
+    if (held?.toLowerCase() === ours) return url.toString();
+    throw new CliError(
+      `the indexer at ${indexerUrl} already holds a verified manifest of batch ${batchId}, and it is not this one ` +
+        `(this folder's manifest hashes to ${ours}, the batch's is ${held ?? "unknown"})`,
+      {
+        hint:
+          "this folder does not hold the manifest of the batch on this chain (a batch of another deployment, or " +
+          "a file changed since minting): check the folder and --rpc-url",
+      },
+    );
+  }
   throw new CliError(
     `the indexer refused the manifest of batch ${batchId}: ${body.error?.message ?? `HTTP ${response.status}`}`,
     {

@@ -231,6 +231,22 @@ describe("cardproof batch publish --static", function () {
       expect(proofShardCardProof(shard, 1500).proof).to.deep.equal(
         ((await proof.json()) as { data: { proof: Hex[] } }).data.proof,
       );
+
+      // Publishing the same manifest again is a no-op; another manifest for the batch is refused.
+      const again = await chain.cardproof(["batch", "publish", minted.folder, "--indexer-url", indexer.url]);
+      expect(again.code, again.stderr).to.equal(0);
+      const other = join(chain.workdir, "batch-other-manifest");
+      await mkdir(other, { recursive: true });
+      await writeFile(join(other, "batch.json"), await readFile(join(minted.folder, "batch.json")));
+      const manifest = await readFile(join(minted.folder, "manifest.json"), "latin1");
+      const keys = manifest.match(/0x[0-9a-f]{40}/g)!;
+      await writeFile(join(other, "manifest.json"), manifest.replace(keys[1]!, keys[2]!));
+      const refused = await chain.cardproof(["batch", "publish", other, "--indexer-url", indexer.url]);
+      expect(refused.code).to.equal(1);
+      expect(refused.stderr).to.contain(
+        `already holds a verified manifest of batch ${minted.batchId}, and it is not this one`,
+      );
+      expect(refused.stdout).to.not.contain("published");
     } finally {
       await indexer.stop();
     }
