@@ -6,6 +6,7 @@ import { COMMANDS } from "./commands/index.js";
 import { createCliContext, DEFAULT_RPC_URL, type CliContext } from "./createCliContext.js";
 import { createOutput } from "./createOutput.js";
 import { DEFAULT_DEPLOYMENT_PATH } from "./deploymentFile.js";
+import { isNetworkError } from "./isNetworkError.js";
 import { parseInteger } from "./parseOptionValue.js";
 
 /** Options every command takes. */
@@ -136,6 +137,17 @@ function report(error: unknown, json: boolean): number {
     }
     process.stderr.write(`error: ${error.message}\n${error.hint === undefined ? "" : `  ${error.hint}\n`}`);
     return error.exitCode;
+  }
+  if (isNetworkError(error)) {
+    // Not a bug: the node went away mid-command. What reached the chain is unknown until looked at.
+    return report(
+      new CliError("lost the connection to the chain's RPC node in the middle of the command", {
+        hint:
+          "check that the node runs (npm start, npx hardhat node) and --rpc-url / CARDPROOF_RPC_URL; then check " +
+          "what reached the chain (cardproof status …) before repeating a write",
+      }),
+      json,
+    );
   }
   process.stderr.write(
     `error: unexpected failure, please report it with the command you ran:\n${(error as Error)?.stack ?? String(error)}\n`,

@@ -14,6 +14,7 @@ import { acquireLock } from "../acquireLock.js";
 import { readChainTime } from "../chain/readChainTime.js";
 import { claimFolder } from "../claimFolder.js";
 import { explainCodesFileError } from "../explainCodesFileError.js";
+import { isNetworkError } from "../isNetworkError.js";
 import { writeFileAtomically } from "../writeFileAtomically.js";
 import {
   BATCHES_DIR,
@@ -150,15 +151,19 @@ runs at a time, and a mint writes only into a folder it created itself.`,
         }
       }
 
-      plan = await issue(ctx, folder, plan);
-      for (const redeemer of plan.redeemers) await allowRedeemer(ctx, registry, plan.batchId, redeemer);
       let published: string | undefined;
-      if (indexerUrl !== undefined) {
-        published = await publishManifest(ctx, {
-          indexerUrl,
-          batchId: plan.batchId,
-          manifest: await readFile(join(folder, MANIFEST_FILE)),
-        });
+      try {
+        plan = await issue(ctx, folder, plan);
+        for (const redeemer of plan.redeemers) await allowRedeemer(ctx, registry, plan.batchId, redeemer);
+        if (indexerUrl !== undefined) {
+          published = await publishManifest(ctx, {
+            indexerUrl,
+            batchId: plan.batchId,
+            manifest: await readFile(join(folder, MANIFEST_FILE)),
+          });
+        }
+      } catch (error) {
+        throw await explainUnfinished(error, folder, plan.batchId);
       }
 
       const { params } = plan;
@@ -193,6 +198,29 @@ runs at a time, and a mint writes only into a folder it created itself.`,
     }
   },
 };
+
+/**
+ * A failure after the files were written: whatever went wrong, the batch's files stay, and the
+ * user learns where they are, how far it got (the plan on disk) and that the same command resumes.
+ */
+async function explainUnfinished(error: unknown, folder: string, batchId: bigint): Promise<unknown> {
+  const known = error instanceof CliError;
+  if (!known && !isNetworkError(error)) return error; // a bug: reported with its stack
+  const state = await readPlan(folder).then(
+    (plan) => (plan.state === "sent" ? `sent in transaction ${plan.transaction}` : plan.state),
+    () => "unknown",
+  );
+  const next =
+    `batch ${batchId} keeps its codes and files in ${folder} (state: ${state}); once the cause is fixed, run ` +
+    `the same command again, or \`cardproof batch mint --resume ${folder}\`: it checks the chain and resumes, ` +
+    "never minting the batch twice";
+  if (!known) return new CliError("lost the connection to the chain's RPC node", { hint: next, cause: error });
+  return new CliError(error.message, {
+    hint: error.hint === undefined ? next : `${error.hint}\n  ${next}`,
+    exitCode: error.exitCode,
+    cause: error,
+  });
+}
 
 /** What the user asked for, checked before anything touches the chain or the disk. */
 type MintRequest = {

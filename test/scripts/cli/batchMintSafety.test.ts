@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 import { expect } from "chai";
 import { decodeFunctionResult, encodeFunctionData, getAddress, type Address, type Hex } from "viem";
@@ -10,6 +10,7 @@ import { makeBatchId } from "../../../scripts/lib/batchId.js";
 import { voucherRegistryAbi } from "../../../scripts/lib/voucherRegistryAbi.js";
 import { readCodesFile } from "../../../scripts/mint/codesFile.js";
 import { HARDHAT_KEYS, startCliChain, type CliChain } from "../../helpers/cliHarness.js";
+import { startFaultyRpcProxy } from "../../helpers/faultyRpcProxy.js";
 
 /** The fields of `batch.json` these tests read. */
 type Plan = { batchId: string; state: string; redeemers: string[]; params: { merkleRoot: Hex } };
@@ -159,6 +160,29 @@ describe("cardproof batch mint: files of live batches are never lost", function 
     const resumed = await cardproof(["batch", "mint", ...TERMS, "--expires", "+30d", "--redeemer", redeemer, "--json"]);
     expect(resumed.code, resumed.stderr).to.equal(0);
     expect(resumed.json()).to.deep.include({ batchId: prepared.plan.batchId, redeemers: [redeemer] });
+  });
+
+  it("keeps a prepared batch and says how to resume when the node goes away as the batch is sent", async function () {
+    const proxy = await startFaultyRpcProxy({
+      target: chain.rpcUrl,
+      faults: ({ method }) => (method.startsWith("eth_send") ? { type: "reset" } : undefined),
+    });
+    try {
+      const args = ["batch", "mint", "--count", "30", "--face-value", "2", "--currency", "EUR"];
+      const lost = await chain.cardproof(args, { env: { ...asIssuer, CARDPROOF_RPC_URL: proxy.url } });
+      expect(lost.code).to.equal(1);
+      expect(lost.stderr).to.not.include("unexpected failure");
+      expect(lost.stderr).to.match(/error: cannot reach the chain at http:\/\/127\.0\.0\.1:\d+/);
+      const folder = /keeps its codes and files in (\S+) \(state: prepared\)/.exec(lost.stderr)?.[1];
+      expect(folder, lost.stderr).to.be.a("string");
+      expect(lost.stderr).to.include(`cardproof batch mint --resume ${folder}`);
+
+      const resumed = await cardproof([...args, "--json"]);
+      expect(resumed.code, resumed.stderr).to.equal(0);
+      expect(resolve(chain.workdir, folder!)).to.equal(resumed.json<{ folder: string }>().folder);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("checks what the chain would refuse before writing a file: another issuer's id, an expiry behind the chain's clock", async function () {
