@@ -92,9 +92,12 @@ async function main({ json, quick, events, apiOnly }: IndexerBenchFlags): Promis
     api: { connections: quick ? 10 : 20, durationSeconds: quick ? 2 : 10 },
     apiMatrix: {
       connections: quick ? [10, 100] : [10, 50, 100],
-      positions: quick ? TIMELINE_POSITIONS.filter((p) => p.label !== "50%") : TIMELINE_POSITIONS,
+      positions: quick
+        ? TIMELINE_POSITIONS.filter((p) => p.label === "99%" || p.label === "random")
+        : TIMELINE_POSITIONS,
       statusConnections: quick ? [100] : [10, 50, 100],
       durationSeconds: quick ? 1 : 5,
+      warmupSeconds: quick ? 0 : 1,
     },
     apiOnly,
   };
@@ -170,7 +173,7 @@ async function main({ json, quick, events, apiOnly }: IndexerBenchFlags): Promis
       finalizedBlock: backfill.finalizedBlock,
       headerOf: (number) => headerOf(driver.rpc, number),
       dir,
-      repeats: apiOnly || quick ? 1 : CEILING_REPEATS,
+      repeats: quick ? 1 : CEILING_REPEATS,
     });
     if (apiOnly || backfillCapped === undefined || liveLag === undefined) {
       const rows = buildApiRows(api, lotIndex);

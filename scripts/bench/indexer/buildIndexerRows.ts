@@ -211,7 +211,9 @@ function cellRows(cell: ApiLoadCell, api: Extract<ApiResult, { status: "measured
         value: cell.requestsPerSecond,
         unit: "req/s",
         target: { op: ">=", value: API_RPS_TARGET },
-        note: `autocannon, ${cell.durationSeconds} s after a 1-s warm-up`,
+        note:
+          `autocannon, ${cell.durationSeconds} s` +
+          (cell.warmupSeconds > 0 ? ` after a ${cell.warmupSeconds}-s warm-up` : " (no warm-up in --quick)"),
       }),
     );
   }

@@ -46,6 +46,7 @@ export async function measureApi(
       positions: readonly CardPosition[];
       statusConnections: readonly number[];
       durationSeconds: number;
+      warmupSeconds: number;
     };
   },
   log: (line: string) => void,

@@ -21,6 +21,7 @@ export type ApiLoadCell = LookupFigures & {
   serial: number | null;
   connections: number;
   durationSeconds: number;
+  warmupSeconds: number;
   /**
    * CPU time spent during the run as a share of one core: the indexer process (API and sync loop)
    * and this process (autocannon's worker thread), from `/proc` and `process.cpuUsage()`; null off
@@ -34,8 +35,8 @@ export type ApiLoadCell = LookupFigures & {
  * and 99% of the batch and at random cards, at each connection count, then card status at random
  * cards at each connection count (the p99-versus-connections curve), with the CPU split of each run.
  *
- * @dev Cells run one after the other against the same indexer process; each starts with a one-second
- * warm-up run at its route and position that is not reported (JIT, SQLite page cache).
+ * @dev Cells run one after the other against the same indexer process; each starts with a warm-up
+ * run of `warmupSeconds` at its route and position that is not reported (JIT, SQLite page cache).
  */
 export async function measureApiTimeline(
   options: {
@@ -48,6 +49,8 @@ export async function measureApiTimeline(
     positions: readonly CardPosition[];
     statusConnections: readonly number[];
     durationSeconds: number;
+    /** Unreported load before each cell (0: none). */
+    warmupSeconds: number;
   },
   log: (line: string) => void,
 ): Promise<ApiLoadCell[]> {
@@ -63,7 +66,7 @@ export async function measureApiTimeline(
       route,
       ...(serial === null ? {} : { serials: [serial] }),
     };
-    await measureApiLookups({ ...lookup, durationSeconds: 1 });
+    if (options.warmupSeconds > 0) await measureApiLookups({ ...lookup, durationSeconds: options.warmupSeconds });
     const indexerBefore = options.pid === undefined ? undefined : readCpuSeconds(options.pid);
     const loadBefore = process.cpuUsage();
     const started = performance.now();
@@ -78,6 +81,7 @@ export async function measureApiTimeline(
       serial,
       connections,
       durationSeconds: options.durationSeconds,
+      warmupSeconds: options.warmupSeconds,
       cpu: {
         indexerPercent:
           indexerBefore === undefined || indexerAfter === undefined
