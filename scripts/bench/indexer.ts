@@ -174,6 +174,7 @@ async function main({ json, quick, events, apiOnly }: IndexerBenchFlags): Promis
       headerOf: (number) => headerOf(driver.rpc, number),
       dir,
       repeats: quick ? 1 : CEILING_REPEATS,
+      batch: chain.apiBatch,
     });
     if (apiOnly || backfillCapped === undefined || liveLag === undefined) {
       const rows = buildApiRows(api, lotIndex);

@@ -6,25 +6,53 @@ import type { Address, Hex } from "viem";
 
 import { createLogger } from "../../../server/internal/createLogger.js";
 import { createStore, type ChainIdentity } from "../../../server/store/createStore.js";
+import { createStoreReader } from "../../../server/store/createStoreReader.js";
 import { openDatabase } from "../../../server/store/openDatabase.js";
 import type { BlockHeader, StoredLog } from "../../../server/store/StoredLog.js";
 import { percentile } from "./summarizeLatencies.js";
 
-/** The store's write path with and without the timeline's lot index, in events/s. */
+/** One way of storing lots: write-path speed, and a card's timeline read at each position. */
+export type LotIndexFigure = {
+  eventsPerSecond: number;
+  runs: number[];
+  /** Microseconds per timeline read (`getCardHistory`'s statement) by card position, from the last run. */
+  readMicros: Record<string, number>;
+};
+
+/** The store's write path with and without the timeline's lot index, and the timeline read in each. */
 export type TimelineIndexCost = {
   events: number;
   lots: number;
   /** Schema v7 as is: every lot also inserted into the R*Tree `batch_lots` by a trigger. */
-  withIndex: { eventsPerSecond: number; runs: number[] };
+  withIndex: LotIndexFigure;
   /** The v6 write path: no triggers, the v4 partial index `batch_events_lots` instead. */
-  withoutIndex: { eventsPerSecond: number; runs: number[] };
+  withoutIndex: LotIndexFigure;
 };
+
+/** Where the timeline reads are timed: cards at these shares of the batch. */
+const READ_POSITIONS = [0.01, 0.5, 0.99];
+/** Time spent reading one position's timeline (after a warm-up read). */
+const READ_MS = 300;
+
+/** The v6 timeline statement: one-card events by a seek, lots by scanning the v4 partial index. */
+const V6_CARD_HISTORY = `SELECT e.*, l.block_hash FROM batch_events e
+     LEFT JOIN raw_logs l ON l.block_number = e.block_number AND l.log_index = e.log_index
+     WHERE e.batch_id = @batchId AND e.start_serial = @serial AND e.end_serial = @serial + 1
+   UNION ALL
+   SELECT e.*, l.block_hash FROM batch_events e
+     LEFT JOIN raw_logs l ON l.block_number = e.block_number AND l.log_index = e.log_index
+     WHERE e.batch_id = @batchId AND e.end_serial - e.start_serial > 1
+       AND e.start_serial <= @serial AND e.end_serial > @serial
+   ORDER BY block_number, log_index`;
 
 /**
  * What the lot index of schema v7 costs the write path: the backfill's rows, in the pages it applied
  * them in, through `createStore().applyPage` into fresh SQLite files, once as schema v7 is, once
  * with its triggers dropped and the v4 partial index `batch_events_lots` put back (what v6 wrote).
- * The two alternate, `repeats` times each; medians are reported.
+ * The two alternate, `repeats` times each; medians are reported. After the last run of each, a
+ * card's timeline is read at 1% / 50% / 99% of `batch` for {@link READ_MS} ms each: through
+ * `createStoreReader` (the R*Tree) on the v7 file, through v6's statement on the other, whose
+ * answers must be the same.
  *
  * @dev Same settings as the indexer (`openDatabase`); rows are decoded and headers read before any
  * clock starts. No RPC, no ABI decoding: the store alone, where the index's cost is largest relative.
@@ -37,6 +65,7 @@ export async function measureTimelineIndexCost({
   headerOf,
   dir,
   repeats,
+  batch,
 }: {
   sourceDbPath: string;
   pages: readonly { toBlock: number }[];
@@ -45,6 +74,8 @@ export async function measureTimelineIndexCost({
   headerOf: (number: number) => Promise<BlockHeader>;
   dir: string;
   repeats: number;
+  /** The batch whose cards' timelines are read. */
+  batch: { batchId: bigint; count: number };
 }): Promise<TimelineIndexCost> {
   const source = new Database(sourceDbPath, { readonly: true, fileMustExist: true });
   let logs: StoredLog[];
@@ -82,7 +113,9 @@ export async function measureTimelineIndexCost({
     fromBlock = toBlock + 1;
   }
 
-  const once = (path: string, withIndex: boolean) => {
+  const reads: Record<"with" | "without", Record<string, number>> = { with: {}, without: {} };
+  const answers: Record<"with" | "without", string[]> = { with: [], without: [] };
+  const once = (path: string, withIndex: boolean, timeReads: boolean) => {
     const db = openDatabase(path);
     try {
       if (!withIndex) {
@@ -102,7 +135,30 @@ export async function measureTimelineIndexCost({
           finalizedBlock,
         });
       }
-      return logs.length / ((performance.now() - started) / 1000);
+      const eventsPerSecond = logs.length / ((performance.now() - started) / 1000);
+      if (timeReads) {
+        const reader = createStoreReader(db);
+        const v6 = withIndex ? undefined : db.prepare(V6_CARD_HISTORY);
+        const read = (serial: number) =>
+          v6 === undefined
+            ? reader.getCardHistory(batch.batchId, serial).map((event) => `${event.blockNumber}/${event.logIndex}`)
+            : (
+                v6.all({ batchId: batch.batchId.toString(), serial }) as { block_number: number; log_index: number }[]
+              ).map((row) => `${row.block_number}/${row.log_index}`);
+        const key = withIndex ? "with" : "without";
+        for (const share of READ_POSITIONS) {
+          const serial = Math.min(batch.count - 1, Math.floor(batch.count * share));
+          answers[key].push(read(serial).join(","));
+          let count = 0;
+          const from = performance.now();
+          while (performance.now() - from < READ_MS) {
+            read(serial);
+            count++;
+          }
+          reads[key][`${Math.round(share * 100)}%`] = ((performance.now() - from) * 1000) / count;
+        }
+      }
+      return eventsPerSecond;
     } finally {
       db.close();
       for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
@@ -111,14 +167,18 @@ export async function measureTimelineIndexCost({
   const withRuns: number[] = [];
   const withoutRuns: number[] = [];
   for (let run = 0; run < repeats; run++) {
-    withRuns.push(once(join(dir, `lot-index-with-${run}.sqlite`), true));
-    withoutRuns.push(once(join(dir, `lot-index-without-${run}.sqlite`), false));
+    const last = run === repeats - 1;
+    withRuns.push(once(join(dir, `lot-index-with-${run}.sqlite`), true, last));
+    withoutRuns.push(once(join(dir, `lot-index-without-${run}.sqlite`), false, last));
+  }
+  if (answers.with.join(";") !== answers.without.join(";")) {
+    throw new Error("lot index: the v7 timeline and v6's statement answered differently on the same rows");
   }
   return {
     events: logs.length,
     lots,
-    withIndex: { eventsPerSecond: percentile(withRuns, 50), runs: withRuns },
-    withoutIndex: { eventsPerSecond: percentile(withoutRuns, 50), runs: withoutRuns },
+    withIndex: { eventsPerSecond: percentile(withRuns, 50), runs: withRuns, readMicros: reads.with },
+    withoutIndex: { eventsPerSecond: percentile(withoutRuns, 50), runs: withoutRuns, readMicros: reads.without },
   };
 }
 

@@ -77,6 +77,9 @@ describe("scripts/bench/indexer.ts --quick --json", function () {
       "lotIndex.withIndex.eventsPerSecond",
       "lotIndex.withoutIndex.eventsPerSecond",
       "lotIndex.costPercent",
+      "lotIndex.read.1pct.speedup",
+      "lotIndex.read.50pct.speedup",
+      "lotIndex.read.99pct.speedup",
     ]);
     for (const row of report.rows) {
       expect(row.measure, row.key).to.be.a("string").with.length.greaterThan(0);
