@@ -16,7 +16,7 @@
  *   npm run bench:indexer                      table on stdout, progress on stderr
  *   npm run -s bench:indexer -- --json         the same figures as one JSON document on stdout
  *   npm run bench:indexer -- --events 50000    another event count (default 200,000)
- *   npm run bench:indexer -- --quick           smoke run (3,000 events, 10 blocks, 2 s of API)
+ *   npm run bench:indexer -- --quick           smoke run (3,000 events, 10 blocks, ~10 s of API)
  *   npm run bench:indexer -- --api-only        generation, one backfill and the API only (iteration)
  *
  * Run with `tsx` (the npm script does). The script compiles the contracts itself (Hardhat's build

@@ -21,10 +21,10 @@ export const INDEXER_BENCH_USAGE = `Usage: npm run bench:indexer -- [--json] [--
 
 Benchmarks the indexer on a local EDR chain, side by side in one run: backfill (events/s, peak
 memory; against the node as is and behind a 10,000-log provider cap) next to the raw SQLite
-ceiling, live lag, and API card-status lookups.
+ceiling, live lag, API card status and timeline under load, and the lot index's cost.
   --json        print the figures as JSON on stdout (progress stays on stderr)
   --events N    events to generate and backfill (default ${DEFAULT_EVENTS.toLocaleString("en-US")}, 100 to ${MAX_EVENTS.toLocaleString("en-US")})
-  --quick       smoke run: ${QUICK_EVENTS.toLocaleString("en-US")} events, 10 live-lag blocks, a 2-second API run
+  --quick       smoke run: ${QUICK_EVENTS.toLocaleString("en-US")} events, 10 live-lag blocks, 1-2 s API runs
   --api-only    one backfill, then only the API rows (no capped backfill, live lag or raw ceiling)`;
 
 /**
