@@ -8,12 +8,16 @@
  *   raw ceiling (the same rows through the store's write path, and as bare SQLite inserts, no
  *   RPC, no decode) and the ratio;
  * - live lag: block mined -> event queryable, median and p99 over 60 blocks;
- * - API: card-status lookups with autocannon over a 1,000,000-card batch.
+ * - API: card-status lookups with autocannon over a 1,000,000-card batch, and the card timeline at
+ *   cards at 1% / 50% / 99% of it and at random cards (the batch's custody is split by one lot
+ *   transfer per 10 events: 20,000 lots by default), at 10 / 50 / 100 connections, with card status
+ *   at the same connection counts and the CPU split of each run.
  *
  *   npm run bench:indexer                      table on stdout, progress on stderr
  *   npm run -s bench:indexer -- --json         the same figures as one JSON document on stdout
  *   npm run bench:indexer -- --events 50000    another event count (default 200,000)
- *   npm run bench:indexer -- --quick           smoke run (3,000 events, 10 blocks, 2 s of API)
+ *   npm run bench:indexer -- --quick           smoke run (3,000 events, 10 blocks, ~10 s of API)
+ *   npm run bench:indexer -- --api-only        generation, one backfill and the API only (iteration)
  *
  * Run with `tsx` (the npm script does). The script compiles the contracts itself (Hardhat's build
  * task, output sent to stderr) before it connects. Timings vary with the machine: the table
@@ -27,10 +31,18 @@ import { fileURLToPath } from "node:url";
 import type { Hex } from "viem";
 
 import type { BlockHeader } from "../../server/store/StoredLog.js";
-import { buildIndexerRows, formatValue, summarizeRows, type IndexerRow } from "./indexer/buildIndexerRows.js";
+import {
+  buildApiRows,
+  buildIndexerRows,
+  formatValue,
+  summarizeRows,
+  type IndexerRow,
+} from "./indexer/buildIndexerRows.js";
 import { createChainDriver } from "./indexer/createChainDriver.js";
 import { generateIndexerEvents } from "./indexer/generateIndexerEvents.js";
 import { measureApi, type ApiResult } from "./indexer/measureApi.js";
+import { TIMELINE_POSITIONS } from "./indexer/measureApiTimeline.js";
+import { measureTimelineIndexCost } from "./indexer/measureTimelineIndexCost.js";
 import { measureBackfill } from "./indexer/measureBackfill.js";
 import { measureLiveLag } from "./indexer/measureLiveLag.js";
 import { measureRawCeiling } from "./indexer/measureRawCeiling.js";
@@ -67,7 +79,7 @@ const flags = readBenchFlags(
 
 process.exitCode = await main(flags);
 
-async function main({ json, quick, events }: IndexerBenchFlags): Promise<number> {
+async function main({ json, quick, events, apiOnly }: IndexerBenchFlags): Promise<number> {
   const started = performance.now();
   const settings = {
     events,
@@ -78,6 +90,16 @@ async function main({ json, quick, events }: IndexerBenchFlags): Promise<number>
     ceilingRepeats: CEILING_REPEATS,
     liveLagBlocks: quick ? 10 : 60,
     api: { connections: quick ? 10 : 20, durationSeconds: quick ? 2 : 10 },
+    apiMatrix: {
+      connections: quick ? [10, 100] : [10, 50, 100],
+      positions: quick
+        ? TIMELINE_POSITIONS.filter((p) => p.label === "99%" || p.label === "random")
+        : TIMELINE_POSITIONS,
+      statusConnections: quick ? [100] : [10, 50, 100],
+      durationSeconds: quick ? 1 : 5,
+      warmupSeconds: quick ? 0 : 1,
+    },
+    apiOnly,
   };
   // Hardhat finds its config from the working directory: make the script work from anywhere.
   process.chdir(REPO_ROOT);
@@ -105,34 +127,62 @@ async function main({ json, quick, events }: IndexerBenchFlags): Promise<number>
       finalityDepth: FINALITY_DEPTH,
       timeoutMs: 15 * 60_000,
     };
-    log(`backfill behind a provider cap of ${PROVIDER_LOG_CAP.toLocaleString("en-US")} logs per eth_getLogs answer`);
-    const { indexer: cappedIndexer, ...backfillCapped } = await measureBackfill(
-      { ...backfillOptions, server: cappedServer, dbPath: join(dir, "indexer-capped.sqlite") },
-      log,
-    );
-    await cappedIndexer.stop();
+    let backfillCapped: Omit<Awaited<ReturnType<typeof measureBackfill>>, "indexer"> | undefined;
+    if (!apiOnly) {
+      log(`backfill behind a provider cap of ${PROVIDER_LOG_CAP.toLocaleString("en-US")} logs per eth_getLogs answer`);
+      const { indexer: cappedIndexer, ...capped } = await measureBackfill(
+        { ...backfillOptions, server: cappedServer, dbPath: join(dir, "indexer-capped.sqlite") },
+        log,
+      );
+      await cappedIndexer.stop();
+      backfillCapped = capped;
+    }
 
     log("backfill against the node as is (no cap on eth_getLogs answers)");
     const { indexer, ...backfill } = await measureBackfill({ ...backfillOptions, server, dbPath }, log);
-    let liveLag: Awaited<ReturnType<typeof measureLiveLag>>;
+    let liveLag: Awaited<ReturnType<typeof measureLiveLag>> | undefined;
     let api: ApiResult;
     try {
-      liveLag = await measureLiveLag(
-        { driver, chain, dbPath, blocks: settings.liveLagBlocks, pollIntervalMs: POLL_INTERVAL_MS },
-        log,
-      );
+      if (!apiOnly) {
+        liveLag = await measureLiveLag(
+          { driver, chain, dbPath, blocks: settings.liveLagBlocks, pollIntervalMs: POLL_INTERVAL_MS },
+          log,
+        );
+      }
       api = await measureApi(
         {
           baseUrl: apiUrlOf(indexer),
           batchId: chain.apiBatch.batchId,
           count: chain.apiBatch.count,
           runs: 2 * chain.plan.transfers + 1,
+          lots: 1 + chain.plan.transfers,
+          pid: indexer.pid,
+          matrix: settings.apiMatrix,
           ...settings.api,
         },
         log,
       );
     } finally {
       await indexer.stop();
+    }
+    log("lot index: the store's write path with and without schema v7's R*Tree triggers");
+    const lotIndex = await measureTimelineIndexCost({
+      sourceDbPath: dbPath,
+      pages: backfill.pages,
+      startBlock: chain.startBlock,
+      finalizedBlock: backfill.finalizedBlock,
+      headerOf: (number) => headerOf(driver.rpc, number),
+      dir,
+      repeats: quick ? 1 : CEILING_REPEATS,
+      batch: chain.apiBatch,
+    });
+    if (apiOnly || backfillCapped === undefined || liveLag === undefined) {
+      const rows = buildApiRows(api, lotIndex);
+      log(`done in ${seconds(started)} (--api-only: no capped backfill, live lag or raw ceiling)`);
+      const document = { settings, generation: chain, backfill, api, lotIndex, rows };
+      if (json) process.stdout.write(`${JSON.stringify(document, bigintsAsText, 2)}\n`);
+      else console.log(renderRows(rows));
+      return 0;
     }
     log(`raw ceiling: the same rows and pages into fresh SQLite files, ${CEILING_REPEATS} runs each`);
     const ceiling = await measureRawCeiling({
@@ -153,6 +203,7 @@ async function main({ json, quick, events }: IndexerBenchFlags): Promise<number>
       ceiling,
       liveLag,
       api,
+      lotIndex,
     });
     const summary = summarizeRows(rows);
     log(`done in ${seconds(started)}`);
@@ -172,12 +223,11 @@ async function main({ json, quick, events }: IndexerBenchFlags): Promise<number>
         ceiling,
         liveLag,
         api,
+        lotIndex,
         rows,
         summary,
       };
-      process.stdout.write(
-        `${JSON.stringify(document, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value), 2)}\n`,
-      );
+      process.stdout.write(`${JSON.stringify(document, bigintsAsText, 2)}\n`);
     } else {
       console.log(renderRows(rows));
       console.log();
@@ -188,6 +238,11 @@ async function main({ json, quick, events }: IndexerBenchFlags): Promise<number>
     await Promise.all([server.close(), cappedServer.close()]);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** JSON.stringify replacer: bigints as decimal strings. */
+function bigintsAsText(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? value.toString() : value;
 }
 
 /** The API's base URL, from the indexer process's log line announcing it (undefined without an API). */

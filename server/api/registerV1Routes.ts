@@ -66,6 +66,8 @@ export type V1Context = {
 
 /** The card-status route, answered on a fast path before Express routing too (see `createApi`). */
 export const CARD_STATUS_ROUTE = "/v1/batches/:batchId/cards/:serial";
+/** The card-timeline route, answered on the same fast path. */
+export const CARD_TIMELINE_ROUTE = "/v1/batches/:batchId/cards/:serial/timeline";
 
 /** Uploads verified or queued at once; more get 503 BUSY. */
 const MAX_PENDING_VERIFICATIONS = 2;
@@ -356,31 +358,39 @@ export function registerV1Routes(app: Express, ctx: V1Context) {
     },
   });
 
-  route("/v1/batches/:batchId/cards/:serial/timeline", {
+  route(CARD_TIMELINE_ROUTE, {
     get: (req, res) => {
       noQuery(req);
-      const at = snapshot();
-      const { batch, serial } = cardOf(req);
-      const events = store.getCardHistory(batch.batchId, serial).map((event) => ({
-        seq: event.seq,
-        event: event.eventName,
-        blockNumber: event.blockNumber,
-        blockHash: event.blockHash,
-        logIndex: event.logIndex,
-        txHash: event.txHash,
-        timestamp: event.blockTimestamp,
-        start: event.start,
-        end: event.end,
-        from: event.from,
-        to: event.to,
-        operator: event.operator,
-        reason: event.reason,
-        cardKey: event.cardKey,
-        head: event.head,
-      }));
-      sendData(res, at, { batchId: batch.batchId, serial, events });
+      answerCardTimeline(res, req.params.batchId, req.params.serial);
     },
   });
+
+  /** A card's timeline: every link whose range holds it (the lots through schema v7's R*Tree). */
+  function answerCardTimeline(res: ServerResponse, batchIdText: unknown, serialText: unknown) {
+    const at = snapshot();
+    const serial = parseSerial(serialText); // validated before the batch: a bad serial is a 400 either way
+    const batchId = parseBatchId(batchIdText);
+    const batch = store.getBatch(batchId) ?? batchNotFound(batchId);
+    if (serial >= batch.count) cardNotFound(batch);
+    const events = store.getCardHistory(batch.batchId, serial).map((event) => ({
+      seq: event.seq,
+      event: event.eventName,
+      blockNumber: event.blockNumber,
+      blockHash: event.blockHash,
+      logIndex: event.logIndex,
+      txHash: event.txHash,
+      timestamp: event.blockTimestamp,
+      start: event.start,
+      end: event.end,
+      from: event.from,
+      to: event.to,
+      operator: event.operator,
+      reason: event.reason,
+      cardKey: event.cardKey,
+      head: event.head,
+    }));
+    sendData(res, at, { batchId: batch.batchId, serial, events });
+  }
 
   route("/v1/batches/:batchId/cards/:serial/proof", {
     get: async (req, res) => {
@@ -504,6 +514,8 @@ export function registerV1Routes(app: Express, ctx: V1Context) {
      * fast path calls without Express); throws an {@link ApiError} for anything but a found card.
      */
     answerCardStatus,
+    /** Answers `GET /v1/batches/{batchId}/cards/{serial}/timeline` the same way. */
+    answerCardTimeline,
   };
 }
 

@@ -58,7 +58,12 @@ export function sendJson(
     length >= COMPRESS_MIN_BYTES && acceptEncoding !== undefined
       ? negotiateContentCoding(acceptEncoding, CODING_PREFERENCE)
       : "identity";
-  const head: Record<string, string | number> = { ...headers, Vary: "Accept-Encoding" };
+  // Keep what the request's policy already varies on (CORS sets `Vary: Origin` for uploads).
+  const vary = res.getHeader("Vary");
+  const head: Record<string, string | number> = {
+    ...headers,
+    Vary: vary === undefined ? "Accept-Encoding" : `${String(vary)}, Accept-Encoding`,
+  };
   if (caching === "revalidate") {
     const hash = createHash("sha1").update(text).digest("base64url").slice(0, 22);
     head.ETag = coding === "identity" ? `"${hash}"` : `"${hash}-${coding}"`;

@@ -6,10 +6,11 @@ import { SCHEMA_V3 } from "./schemaV3.js";
 import { SCHEMA_V4 } from "./schemaV4.js";
 import { SCHEMA_V5 } from "./schemaV5.js";
 import { SCHEMA_V6 } from "./schemaV6.js";
+import { SCHEMA_V7 } from "./schemaV7.js";
 import { SchemaVersionError } from "./SchemaVersionError.js";
 
 /** Migrations in order; the schema version (`PRAGMA user_version`) is how many have run. */
-const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6];
+const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7];
 
 /** The schema version this indexer writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

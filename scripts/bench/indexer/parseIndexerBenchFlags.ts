@@ -9,20 +9,23 @@ export type IndexerBenchFlags = {
   quick: boolean;
   /** Events the backfill indexes (setup events come on top). */
   events: number;
+  /** Generate the chain, backfill it once, then measure only the API and the lot index (for iteration). */
+  apiOnly: boolean;
   help: boolean;
 };
 
 export const DEFAULT_EVENTS = 200_000;
 export const QUICK_EVENTS = 3_000;
 
-export const INDEXER_BENCH_USAGE = `Usage: npm run bench:indexer -- [--json] [--quick] [--events N]
+export const INDEXER_BENCH_USAGE = `Usage: npm run bench:indexer -- [--json] [--quick] [--events N] [--api-only]
 
 Benchmarks the indexer on a local EDR chain, side by side in one run: backfill (events/s, peak
 memory; against the node as is and behind a 10,000-log provider cap) next to the raw SQLite
-ceiling, live lag, and API card-status lookups.
+ceiling, live lag, API card status and timeline under load, and the lot index's cost.
   --json        print the figures as JSON on stdout (progress stays on stderr)
   --events N    events to generate and backfill (default ${DEFAULT_EVENTS.toLocaleString("en-US")}, 100 to ${MAX_EVENTS.toLocaleString("en-US")})
-  --quick       smoke run: ${QUICK_EVENTS.toLocaleString("en-US")} events, 10 live-lag blocks, a 2-second API run`;
+  --quick       smoke run: ${QUICK_EVENTS.toLocaleString("en-US")} events, 10 live-lag blocks, 1-2 s API runs
+  --api-only    one backfill, then only the API rows (no capped backfill, live lag or raw ceiling)`;
 
 /**
  * Reads the flags from the arguments after the script (`--events 50000` or `--events=50000`).
@@ -30,12 +33,13 @@ ceiling, live lag, and API card-status lookups.
  * @throws {BenchUsageError} on an unknown flag or a bad event count.
  */
 export function parseIndexerBenchFlags(argv: readonly string[]): IndexerBenchFlags {
-  const flags: IndexerBenchFlags = { json: false, quick: false, events: DEFAULT_EVENTS, help: false };
+  const flags: IndexerBenchFlags = { json: false, quick: false, events: DEFAULT_EVENTS, apiOnly: false, help: false };
   let events: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
     if (word === "--json") flags.json = true;
     else if (word === "--quick") flags.quick = true;
+    else if (word === "--api-only") flags.apiOnly = true;
     else if (word === "--help" || word === "-h") flags.help = true;
     else if (word === "--events") {
       events = argv[++i];

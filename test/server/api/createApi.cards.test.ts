@@ -118,6 +118,46 @@ describe("API: cards", function () {
     expect(redemption.cardKey).to.equal(fx.f.batch.cardKeys[1]!.toLowerCase());
   });
 
+  it("lists exactly the lots holding a card at their edges: from a lot's start to its end - 1", async function () {
+    const path = (serial: number) => `/v1/batches/${traded.batchId}/cards/${serial}/timeline`;
+    const expected: [number, string[]][] = [
+      [9, ["BatchIssued"]],
+      [10, ["BatchIssued", "LotTransferred", "LotActivated"]],
+      [19, ["BatchIssued", "LotTransferred", "LotActivated"]],
+      [20, ["BatchIssued", "LotTransferred"]],
+      [29, ["BatchIssued", "LotTransferred"]],
+      [30, ["BatchIssued"]],
+      [49, ["BatchIssued"]],
+    ];
+    for (const [serial, names] of expected) {
+      const { status, body } = await request(url, path(serial));
+      expect(status, `serial ${serial}`).to.equal(200);
+      const events = body.data.events as { event: string; start: number; end: number }[];
+      expect(
+        events.map((event) => event.event),
+        `serial ${serial}`,
+      ).to.deep.equal(names);
+      for (const event of events)
+        expect(event.start <= serial && serial < event.end, `serial ${serial}`).to.equal(true);
+    }
+  });
+
+  it("answers a timeline the same through the router as on the fast path, and HEAD without a body", async function () {
+    const batchId = fx.f.batch.batchId;
+    const fast = await request(url, `/v1/batches/${batchId}/cards/1/timeline`);
+    expect(fast.status).to.equal(200);
+    expect(fast.body.data.events).to.have.length.above(1);
+    // Percent-encoding and a trailing slash miss the fast path: Express answers.
+    expect((await request(url, `/v1/batches/${batchId}/cards/%31/timeline`)).body).to.deep.equal(fast.body);
+    expect((await request(url, `/v1/batches/${batchId}/cards/1/timeline/`)).body).to.deep.equal(fast.body);
+    expect((await request(url, `/v1/batches/0x${batchId.toString(16)}/cards/1/timeline`)).body).to.deep.equal(
+      fast.body,
+    );
+    const head = await fetch(`${url}/v1/batches/${batchId}/cards/1/timeline`, { method: "HEAD" });
+    expect(head.status).to.equal(200);
+    expect(await head.text()).to.equal("");
+  });
+
   it("names each timeline event's block by the hash the chain gives that block", async function () {
     const { body } = await request(url, `/v1/batches/${fx.f.batch.batchId}/cards/1/timeline`);
     const events = body.data.events as { blockNumber: number; blockHash: string }[];
@@ -163,6 +203,10 @@ describe("API: cards", function () {
       [`/v1/batches/18446744073709551616/cards/1`, 400, "INVALID_BATCH_ID"],
       [`/v1/batches/0x10000000000000000/cards/1`, 400, "INVALID_BATCH_ID"],
       [`/v1/batches/${batchId}/cards/300/timeline`, 404, "CARD_NOT_FOUND"],
+      [`/v1/batches/${batchId}/cards/1.5/timeline`, 400, "INVALID_SERIAL"],
+      [`/v1/batches/${batchId}/cards/1/timeline?verbose=1`, 400, "INVALID_QUERY"],
+      [`/v1/batches/${5n << 32n}/cards/1/timeline`, 404, "BATCH_NOT_FOUND"],
+      [`/v1/batches/18446744073709551616/cards/1/timeline`, 400, "INVALID_BATCH_ID"],
       [`/v1/batches/${batchId}/cards/300/proof`, 404, "CARD_NOT_FOUND"],
       [`/v1/batches/${batchId}/cards/1/proof`, 404, "MANIFEST_NOT_FOUND"],
       [`/v1/batches/${batchId}/cards/1/proof/extra`, 404, "NOT_FOUND"],

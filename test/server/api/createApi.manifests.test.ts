@@ -241,7 +241,7 @@ describe("API: manifest uploads", function () {
     const accepted = await upload(url, other.batchId, other.manifest, { origin: "https://supplier.example" });
     expect(accepted.status).to.equal(201);
     expect(accepted.headers.get("access-control-allow-origin")).to.equal("https://supplier.example");
-    expect(accepted.headers.get("vary")).to.equal("Origin");
+    expect(accepted.headers.get("vary")).to.equal("Origin, Accept-Encoding");
   });
 
   it("answers 404 for an unknown batch and 400 for a malformed batch id", async function () {
