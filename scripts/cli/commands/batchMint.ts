@@ -5,6 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { keccak256, stringToHex, zeroHash, type Address, type Hex } from "viem";
 
 import { makeBatchId } from "../../lib/batchId.js";
+import { isIsoCurrency } from "../../lib/isIsoCurrency.js";
 import { decodeIssuerName } from "../../lib/issuerName.js";
 import { voucherRegistryAbi } from "../../lib/voucherRegistryAbi.js";
 import { writeCodesFile } from "../../mint/codesFile.js";
@@ -240,6 +241,12 @@ async function readRequest(values: OptionValues): Promise<MintRequest> {
     decimals = currencyDecimals(currency);
   } catch {
     throw usageError(`--currency must be an ISO 4217 code of three letters, got "${currency}"`, "e.g. --currency USD");
+  }
+  if (!isIsoCurrency(currency)) {
+    throw usageError(
+      `--currency ${currency} is not an ISO 4217 currency in use`,
+      "e.g. USD, EUR, JPY, CNY, BRL: it is committed on chain and printed on every card",
+    );
   }
   const faceValue = parseDecimalAmount("--face-value", requiredString(values, "face-value", "50"), decimals);
   if (faceValue === 0n || faceValue >= 1n << 64n)

@@ -59,6 +59,7 @@ on an offline machine if you like. The output holds secret codes: treat it like 
       throw usageError(`--verifier-url is not a URL: "${verifierBase}"`);
     }
     const plan = await readPlan(folder);
+    checkVerifierReach(verifierBase, plan.chainId, output);
     const { count } = plan.params;
     const range = parseSerialRange("--serials", optionalString(values, "serials") ?? `0-${count - 1}`);
     if (range.end > count) throw usageError(`--serials goes past the batch's last card ${count - 1}`);
@@ -194,5 +195,28 @@ async function exists(path: string): Promise<boolean> {
   return await stat(path).then(
     () => true,
     () => false,
+  );
+}
+
+/** Chain ids of development chains (Hardhat and anvil 31337, geth --dev and Ganache 1337). */
+const DEVELOPMENT_CHAINS = new Set([31_337n, 1_337n]);
+
+/**
+ * A verifier on this machine (127.0.0.1, localhost, ::1) is reachable from no buyer's phone: it is
+ * refused for cards of a real chain, and warned about on a development chain (demos, tests).
+ */
+function checkVerifierReach(verifierBase: string, chainId: bigint, output: { warn(line: string): void }) {
+  const host = new URL(verifierBase).hostname.replace(/^\[|\]$/g, "");
+  const loopback = host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\./.test(host);
+  if (!loopback && host !== "0.0.0.0") return;
+  if (!DEVELOPMENT_CHAINS.has(chainId)) {
+    throw usageError(
+      `the cards' QR would open ${verifierBase}, a verifier on this machine that no buyer can reach (chain ${chainId})`,
+      "pass --verifier-url https://… (or CARDPROOF_VERIFIER_URL) with the verifier's public address",
+    );
+  }
+  output.warn(
+    `the cards' QR opens ${verifierBase}, which only this machine can reach: fine for a development chain, ` +
+      "but pass --verifier-url with a public address for cards that leave it",
   );
 }

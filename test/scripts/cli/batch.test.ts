@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { encodeFunctionData, type Address, type Hex } from "viem";
@@ -195,6 +195,36 @@ describe("cardproof batch mint and batch print", function () {
     expect(decodeSecretPayload(secret!)).to.deep.equal({ code, batchId, serial: 11 });
   });
 
+  it("warns when cards point to a verifier on this machine, and refuses that for a real chain's batch", async function () {
+    const local = await cardproof([
+      "batch",
+      "print",
+      minted.folder,
+      "--serials",
+      "0-0",
+      "--out",
+      join(chain.workdir, "print-local"),
+    ]);
+    expect(local.code, local.stderr).to.equal(0);
+    expect(local.stderr).to.include(
+      "warning: the cards' QR opens http://127.0.0.1:8787/, which only this machine can reach",
+    );
+
+    // The same folder as if minted on Base (chain 8453): a loopback verifier is a usage error, before any decryption.
+    const copy = join(chain.workdir, "batch-on-base");
+    await mkdir(copy, { recursive: true });
+    for (const file of ["manifest.json", "codes.cpcodes"])
+      await writeFile(join(copy, file), await readFile(join(minted.folder, file)));
+    const plan = JSON.parse(await readFile(join(minted.folder, "batch.json"), "utf8")) as { chainId: string };
+    await writeFile(join(copy, "batch.json"), JSON.stringify({ ...plan, chainId: "8453" }));
+    const refused = await cardproof(["batch", "print", copy, "--verifier-url", "http://localhost:8787"]);
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr)
+      .to.include("a verifier on this machine that no buyer can reach (chain 8453)")
+      .and.include("--verifier-url https://");
+    expect(await readdir(copy)).to.not.include("print");
+  });
+
   it("refuses a wrong passphrase and writes nothing", async function () {
     const out = join(chain.workdir, "print-wrong");
     const run = await cardproof(["batch", "print", minted.folder, "--serials", "0-1", "--out", out], {
@@ -314,6 +344,8 @@ describe("cardproof batch mint and batch print", function () {
         /--face-value has 3 decimals, but the unit has only 2/,
       ],
       [["--count", "5", "--face-value", "1", "--currency", "DOLLAR"], /--currency must be an ISO 4217 code/],
+      [["--count", "5", "--face-value", "1", "--currency", "XYZ"], /--currency XYZ is not an ISO 4217 currency in use/],
+      [["--count", "5", "--face-value", "1", "--currency", "xxx"], /--currency XXX is not an ISO 4217 currency in use/],
       [
         ["--count", "5", "--face-value", "1", "--currency", "USD", "--expires", "2001-01-01"],
         /--expires must be in the future/,
