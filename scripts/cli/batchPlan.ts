@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { getAddress, type Address, type Hex } from "viem";
 
 import { CliError } from "./CliError.js";
+import type { Deployment } from "./deploymentFile.js";
 
 /** Where `batch mint` keeps each batch's folder unless `--out` says otherwise. */
 export const BATCHES_DIR = ".cardproof/batches";
@@ -35,6 +36,8 @@ export type BatchPlan = {
   state: "prepared" | "sent" | "issued";
   chainId: bigint;
   registry: Address;
+  /** The deploy block's hash of the registry's deployment (a restarted dev chain redeploys at the same address). */
+  deployBlockHash?: Hex;
   issuer: Address;
   issuerName: string | undefined;
   batchId: bigint;
@@ -87,6 +90,7 @@ export async function readPlan(folder: string): Promise<BatchPlan> {
       state: raw.state as BatchPlan["state"],
       chainId: BigInt(raw.chainId as string),
       registry: getAddress(raw.registry as string),
+      ...(typeof raw.deployBlockHash === "string" ? { deployBlockHash: raw.deployBlockHash as Hex } : {}),
       issuer: getAddress(raw.issuer as string),
       issuerName: typeof raw.issuerName === "string" ? raw.issuerName : undefined,
       batchId: BigInt(raw.batchId as string),
@@ -132,4 +136,26 @@ export async function listPlans(dir: string): Promise<{ folder: string; plan: Ba
     }
   }
   return plans;
+}
+
+/**
+ * Whether `plan` was made for `deployment`: same chain, registry and deploy block. Plans written
+ * before the deploy block was recorded match on chain and registry alone.
+ */
+export function belongsToDeployment(plan: BatchPlan, deployment: Deployment): boolean {
+  return (
+    plan.chainId === deployment.chainId &&
+    plan.registry === deployment.registry &&
+    (plan.deployBlockHash === undefined || plan.deployBlockHash === deployment.deployBlockHash)
+  );
+}
+
+/**
+ * A batch's default folder, named after its deployment (chain, registry, deploy block) and id, so a
+ * restarted local chain, which deploys again at the same address, never meets an old batch's files.
+ */
+export function defaultBatchFolder(deployment: Deployment, batchId: bigint): string {
+  const registry = deployment.registry.slice(2, 10).toLowerCase();
+  const deployBlock = deployment.deployBlockHash.slice(2, 10).toLowerCase();
+  return join(BATCHES_DIR, `${deployment.chainId}-${registry}-${deployBlock}-${batchId}`);
 }

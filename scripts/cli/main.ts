@@ -8,6 +8,7 @@ import { createOutput } from "./createOutput.js";
 import { DEFAULT_DEPLOYMENT_PATH } from "./deploymentFile.js";
 import { isNetworkError } from "./isNetworkError.js";
 import { parseInteger } from "./parseOptionValue.js";
+import { deploymentPathOf } from "./resolveBatchFolder.js";
 
 /** Options every command takes. */
 const GLOBAL_OPTIONS = {
@@ -56,7 +57,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       context: () =>
         (context ??= createCliContext({
           rpcUrl: stringValue(values["rpc-url"]) ?? process.env.CARDPROOF_RPC_URL ?? DEFAULT_RPC_URL,
-          deploymentPath: stringValue(values.deployment) ?? process.env.CARDPROOF_DEPLOYMENT ?? DEFAULT_DEPLOYMENT_PATH,
+          deploymentPath: deploymentPathOf(values),
           confirmations: parseInteger(
             "--confirmations",
             stringValue(values.confirmations) ?? process.env.CARDPROOF_CONFIRMATIONS ?? "1",

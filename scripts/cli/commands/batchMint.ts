@@ -19,7 +19,9 @@ import { isNetworkError } from "../isNetworkError.js";
 import { writeFileAtomically } from "../writeFileAtomically.js";
 import {
   BATCHES_DIR,
+  belongsToDeployment,
   CODES_FILE,
+  defaultBatchFolder,
   listPlans,
   MANIFEST_FILE,
   readPlan,
@@ -30,6 +32,7 @@ import {
 import type { CliCommand } from "../CliCommand.js";
 import { CliError, usageError } from "../CliError.js";
 import type { CliContext } from "../createCliContext.js";
+import type { Deployment } from "../deploymentFile.js";
 import type { Progress } from "../createOutput.js";
 import {
   optionalString,
@@ -63,7 +66,8 @@ export const batchMintCommand: CliCommand = {
   --metadata-file <file>    that metadata document; its keccak256 is committed on chain
   --redeemer <address>      may redeem the batch's cards (repeatable; more later with \`batch redeemer\`)
   --batch-id <id>           the batch id (default: the issuer's next free one)
-  --out <folder>            where to write the batch (default ${BATCHES_DIR}/<chain>-<batch id>)
+  --out <folder>            where to write the batch (default ${BATCHES_DIR}/<chain>-<registry>-<deploy
+                            block>-<batch id>; \`batch print\` and \`batch publish\` also take the batch id)
   --indexer-url <url>       publish the manifest to this indexer once it has seen the batch
                             (env CARDPROOF_INDEXER_URL)
   --resume <folder>         finish a batch whose files were written but which is not issued yet
@@ -95,7 +99,8 @@ runs at a time, and a mint writes only into a folder it created itself.`,
     const request = resumeFolder === undefined ? await readRequest(values) : undefined;
     const indexerUrl = optionalString(values, "indexer-url") ?? process.env.CARDPROOF_INDEXER_URL;
     const ctx = await context();
-    const { registry } = await ctx.deployment();
+    const deployment = await ctx.deployment();
+    const { registry } = deployment;
     const { account } = await ctx.signer();
     const issuer = typeof account === "string" ? account : account.address;
     const [issuerId, profileHash] = await ctx.client.readContract({
@@ -123,10 +128,10 @@ runs at a time, and a mint writes only into a folder it created itself.`,
       if (resumeFolder !== undefined) {
         folder = resumeFolder;
         plan = await readPlan(folder);
-        checkPlanBelongs(plan, ctx, registry, issuer, folder);
+        checkPlanBelongs(plan, deployment, issuer, folder);
         output.info(`resuming batch ${plan.batchId} from ${folder} (state: ${plan.state})`);
       } else {
-        const pending = await findPendingPlan(ctx, registry, issuer, request!, values["new-batch"] === true);
+        const pending = await findPendingPlan(deployment, issuer, request!, values["new-batch"] === true);
         if (pending !== undefined) {
           ({ folder, plan } = pending);
           output.info(
@@ -136,7 +141,7 @@ runs at a time, and a mint writes only into a folder it created itself.`,
         } else {
           ({ folder, batchId } = await claimBatchFolder(
             ctx,
-            registry,
+            deployment,
             issuerId,
             request!,
             optionalString(values, "out"),
@@ -144,6 +149,7 @@ runs at a time, and a mint writes only into a folder it created itself.`,
           plan = await prepareFolder(ctx, {
             folder,
             registry,
+            deployBlockHash: deployment.deployBlockHash,
             issuer,
             issuerName: decodeIssuerName(profileHash),
             batchId,
@@ -324,11 +330,17 @@ async function checkAgainstChain(
   }
 }
 
-function checkPlanBelongs(plan: BatchPlan, ctx: CliContext, registry: Address, issuer: Address, folder: string) {
-  if (plan.chainId !== ctx.chainId || plan.registry !== registry) {
+function checkPlanBelongs(plan: BatchPlan, deployment: Deployment, issuer: Address, folder: string) {
+  if (plan.chainId !== deployment.chainId || plan.registry !== deployment.registry) {
     throw new CliError(`the batch in ${folder} belongs to registry ${plan.registry} on chain ${plan.chainId}`, {
       hint: "pass the --deployment and --rpc-url it was prepared for",
     });
+  }
+  if (!belongsToDeployment(plan, deployment)) {
+    throw new CliError(
+      `the batch in ${folder} was prepared for an earlier deployment at the same address (a restarted chain)`,
+      { hint: "mint a new batch on this deployment: these codes were never issued here" },
+    );
   }
   if (plan.issuer !== issuer) {
     throw new CliError(`the batch in ${folder} is issuer ${plan.issuer}'s, but ${issuer} signs`, {
@@ -344,8 +356,7 @@ function checkPlanBelongs(plan: BatchPlan, ctx: CliContext, registry: Address, i
  * issued): the command refuses, showing what differs, unless `--new-batch` says to leave it.
  */
 async function findPendingPlan(
-  ctx: CliContext,
-  registry: Address,
+  deployment: Deployment,
   issuer: Address,
   request: MintRequest,
   newBatch: boolean,
@@ -353,8 +364,7 @@ async function findPendingPlan(
   const pending = (await listPlans(BATCHES_DIR)).filter(
     ({ plan }) =>
       plan.state !== "issued" &&
-      plan.chainId === ctx.chainId &&
-      plan.registry === registry &&
+      belongsToDeployment(plan, deployment) &&
       plan.issuer === issuer &&
       (request.batchId === undefined || request.batchId === plan.batchId),
   );
@@ -416,18 +426,18 @@ async function isIssued(ctx: CliContext, registry: Address, batchId: bigint): Pr
  * The lowest batch number of this issuer that is neither on chain nor claimed by a local plan or
  * an existing default folder (one being written by a command that holds no lock).
  */
-async function nextFreeBatchId(ctx: CliContext, registry: Address, issuerId: number): Promise<bigint> {
-  const claimed = new Set((await listPlans(BATCHES_DIR)).map(({ plan }) => plan.batchId));
+async function nextFreeBatchId(ctx: CliContext, deployment: Deployment, issuerId: number): Promise<bigint> {
+  const claimed = new Set(
+    (await listPlans(BATCHES_DIR))
+      .filter(({ plan }) => belongsToDeployment(plan, deployment))
+      .map(({ plan }) => plan.batchId),
+  );
   for (let number = 1; number < 2 ** 32; number++) {
     const batchId = makeBatchId(issuerId, number);
-    if (claimed.has(batchId) || existsSync(defaultFolder(ctx, batchId))) continue;
-    if (!(await isIssued(ctx, registry, batchId))) return batchId;
+    if (claimed.has(batchId) || existsSync(defaultBatchFolder(deployment, batchId))) continue;
+    if (!(await isIssued(ctx, deployment.registry, batchId))) return batchId;
   }
   throw new CliError(`issuer #${issuerId} has used every batch number`);
-}
-
-function defaultFolder(ctx: CliContext, batchId: bigint): string {
-  return join(BATCHES_DIR, `${ctx.chainId}-${batchId}`);
 }
 
 /**
@@ -437,7 +447,7 @@ function defaultFolder(ctx: CliContext, batchId: bigint): string {
  */
 async function claimBatchFolder(
   ctx: CliContext,
-  registry: Address,
+  deployment: Deployment,
   issuerId: number,
   request: MintRequest,
   out: string | undefined,
@@ -449,11 +459,11 @@ async function claimBatchFolder(
           "pass a new --out path, or finish a batch prepared there with `cardproof batch mint --resume " + out + "`",
       });
     }
-    return { folder: out, batchId: request.batchId ?? (await nextFreeBatchId(ctx, registry, issuerId)) };
+    return { folder: out, batchId: request.batchId ?? (await nextFreeBatchId(ctx, deployment, issuerId)) };
   }
   for (;;) {
-    const batchId = request.batchId ?? (await nextFreeBatchId(ctx, registry, issuerId));
-    const folder = defaultFolder(ctx, batchId);
+    const batchId = request.batchId ?? (await nextFreeBatchId(ctx, deployment, issuerId));
+    const folder = defaultBatchFolder(deployment, batchId);
     if (await claimFolder(folder)) return { folder, batchId };
     if (request.batchId !== undefined) {
       throw new CliError(`${folder} already exists: batch mint writes only into a folder it creates`, {
@@ -473,6 +483,7 @@ async function prepareFolder(
   args: {
     folder: string;
     registry: Address;
+    deployBlockHash: Hex;
     issuer: Address;
     issuerName: string | undefined;
     batchId: bigint;
@@ -522,6 +533,7 @@ async function prepareFolder(
       state: "prepared",
       chainId: ctx.chainId,
       registry,
+      deployBlockHash: args.deployBlockHash,
       issuer: args.issuer,
       issuerName: args.issuerName,
       batchId,

@@ -9,12 +9,14 @@ import type { PrintableCard } from "../../print/PrintableCard.js";
 import { createSheetPdfWriter } from "../../print/createSheetPdfWriter.js";
 import { renderCardPng } from "../../print/renderCardPng.js";
 import { renderCardSvg } from "../../print/renderCardSvg.js";
-import { CODES_FILE, MANIFEST_FILE, readPlan } from "../batchPlan.js";
+import { belongsToDeployment, CODES_FILE, MANIFEST_FILE, readPlan, type BatchPlan } from "../batchPlan.js";
 import type { CliCommand } from "../CliCommand.js";
 import { CliError, usageError } from "../CliError.js";
+import { readDeployment } from "../deploymentFile.js";
 import { explainCodesFileError } from "../explainCodesFileError.js";
 import { optionalString, parseSerialRange } from "../parseOptionValue.js";
 import { readPassphrase } from "../readPassphrase.js";
+import { deploymentPathOf, resolveBatchFolder } from "../resolveBatchFolder.js";
 
 const FORMATS = ["pdf", "png", "svg"] as const;
 type Format = (typeof FORMATS)[number];
@@ -26,7 +28,7 @@ export const DEFAULT_VERIFIER_URL = "http://127.0.0.1:8787/";
 export const batchPrintCommand: CliCommand = {
   path: ["batch", "print"],
   summary: "render a batch's cards (public QR, secret code and its QR) as PDF sheets, PNG and SVG",
-  usage: `Usage: cardproof batch print <folder> [options]
+  usage: `Usage: cardproof batch print <folder | batch id> [options]
 
   --serials <range>      which cards, e.g. 0-999 or 7 (default: the whole batch)
   --format <list>        pdf, png, svg, comma-separated (default pdf)
@@ -48,8 +50,8 @@ on an offline machine if you like. The output holds secret codes: treat it like 
   },
   async run({ values, positionals, output }) {
     if (positionals.length !== 1)
-      throw usageError("give the batch folder", "cardproof batch print .cardproof/batches/31337-4294967297");
-    const folder = positionals[0]!;
+      throw usageError("give the batch folder or id", "e.g. cardproof batch print 4294967297");
+    const folder = await resolveBatchFolder(positionals[0]!, deploymentPathOf(values));
     const formats = parseFormats(optionalString(values, "format") ?? "pdf");
     const verifierBase =
       optionalString(values, "verifier-url") ?? process.env.CARDPROOF_VERIFIER_URL ?? DEFAULT_VERIFIER_URL;
@@ -59,6 +61,7 @@ on an offline machine if you like. The output holds secret codes: treat it like 
       throw usageError(`--verifier-url is not a URL: "${verifierBase}"`);
     }
     const plan = await readPlan(folder);
+    await checkDeployment(plan, folder, deploymentPathOf(values));
     checkVerifierReach(verifierBase, plan.chainId, output);
     const { count } = plan.params;
     const range = parseSerialRange("--serials", optionalString(values, "serials") ?? `0-${count - 1}`);
@@ -218,5 +221,25 @@ function checkVerifierReach(verifierBase: string, chainId: bigint, output: { war
   output.warn(
     `the cards' QR opens ${verifierBase}, which only this machine can reach: fine for a development chain, ` +
       "but pass --verifier-url with a public address for cards that leave it",
+  );
+}
+
+/**
+ * Refuses a batch minted on an earlier deployment at the same address as the deployment file's (a
+ * restarted local chain deploys there again): its cards would verify nowhere. Without a deployment
+ * file of that chain and registry, printing stays offline and unchecked.
+ */
+async function checkDeployment(plan: BatchPlan, folder: string, deploymentPath: string): Promise<void> {
+  const deployment = await readDeployment(deploymentPath).catch(() => undefined);
+  if (deployment === undefined || deployment.chainId !== plan.chainId || deployment.registry !== plan.registry) return;
+  if (belongsToDeployment(plan, deployment)) return;
+  throw new CliError(
+    `batch ${plan.batchId} in ${folder} was minted on an earlier deployment of registry ${plan.registry} on chain ` +
+      `${plan.chainId} (a restarted chain deploys again at the same address): its cards would verify nowhere`,
+    {
+      hint:
+        "mint a new batch on this deployment (cardproof batch mint); to print these cards for their own chain, " +
+        "pass the --deployment file they were minted with",
+    },
   );
 }

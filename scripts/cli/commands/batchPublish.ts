@@ -14,6 +14,7 @@ import { CliError, usageError } from "../CliError.js";
 import type { CliContext } from "../createCliContext.js";
 import { optionalString } from "../parseOptionValue.js";
 import { publishManifest } from "../publishManifest.js";
+import { deploymentPathOf, resolveBatchFolder } from "../resolveBatchFolder.js";
 
 /**
  * `cardproof batch publish`: make an issued batch's proofs available, to an indexer (upload of its
@@ -22,7 +23,7 @@ import { publishManifest } from "../publishManifest.js";
 export const batchPublishCommand: CliCommand = {
   path: ["batch", "publish"],
   summary: "publish an issued batch's proofs: its manifest to an indexer, and/or static proof shards to a folder",
-  usage: `Usage: cardproof batch publish <folder> [--indexer-url <url>] [--static <dir>]
+  usage: `Usage: cardproof batch publish <folder | batch id> [--indexer-url <url>] [--static <dir>]
 
   --indexer-url <url>   upload the manifest to this indexer, e.g. http://127.0.0.1:8787
                         (env CARDPROOF_INDEXER_URL, read when --static is not given)
@@ -38,9 +39,9 @@ batch's shards, and publishing the same batch again changes nothing.`,
     if (positionals.length !== 1)
       throw usageError(
         "give the batch folder",
-        "cardproof batch publish .cardproof/batches/31337-4294967297 --indexer-url … (or --static <dir>)",
+        "e.g. cardproof batch publish 4294967297 --indexer-url … (or --static <dir>)",
       );
-    const folder = positionals[0]!;
+    const folder = await resolveBatchFolder(positionals[0]!, deploymentPathOf(values));
     const staticDir = optionalString(values, "static");
     if (staticDir === "") throw usageError("--static needs a folder", "e.g. --static ./proof-shards");
     const indexerUrl =

@@ -6,14 +6,22 @@ import { join, resolve } from "node:path";
 import { expect } from "chai";
 import { decodeFunctionResult, encodeFunctionData, getAddress, type Address, type Hex } from "viem";
 
+import { defaultBatchFolder } from "../../../scripts/cli/batchPlan.js";
+import { readDeployment } from "../../../scripts/cli/deploymentFile.js";
 import { makeBatchId } from "../../../scripts/lib/batchId.js";
 import { voucherRegistryAbi } from "../../../scripts/lib/voucherRegistryAbi.js";
 import { readCodesFile } from "../../../scripts/mint/codesFile.js";
-import { HARDHAT_KEYS, startCliChain, type CliChain } from "../../helpers/cliHarness.js";
+import { HARDHAT_KEYS, runCardproof, startCliChain, type CliChain } from "../../helpers/cliHarness.js";
 import { startFaultyRpcProxy } from "../../helpers/faultyRpcProxy.js";
 
 /** The fields of `batch.json` these tests read. */
-type Plan = { batchId: string; state: string; redeemers: string[]; params: { merkleRoot: Hex } };
+type Plan = {
+  batchId: string;
+  state: string;
+  redeemers: string[];
+  deployBlockHash?: Hex;
+  params: { merkleRoot: Hex };
+};
 
 const PASSPHRASE = "correct horse battery staple";
 const BATCHES = ".cardproof/batches";
@@ -72,8 +80,8 @@ describe("cardproof batch mint: files of live batches are never lost", function 
   });
 
   it("leaves a folder it did not create untouched, and takes the next batch id", async function () {
-    const first = makeBatchId(1, 1);
-    const foreign = join(batchesDir(), `31337-${first}`);
+    const deployment = await readDeployment(join(chain.workdir, ".cardproof/deployment.json"));
+    const foreign = join(chain.workdir, defaultBatchFolder(deployment, makeBatchId(1, 1)));
     await mkdir(foreign, { recursive: true });
     await writeFile(join(foreign, "codes.cpcodes"), "another run's codes, being written");
 
@@ -202,5 +210,48 @@ describe("cardproof batch mint: files of live batches are never lost", function 
     expect(past.code).to.equal(1);
     expect(past.stderr).to.match(new RegExp(`--expires ${tomorrow} is not after the chain's clock`));
     expect(await names()).to.deep.equal(before);
+  });
+
+  it("keys batch folders by deployment: a restarted chain at the same address meets none of the old batches", async function () {
+    this.timeout(120_000);
+    const old = (await plans()).find(({ plan }) => plan.state === "issued")!;
+    const fresh = await startCliChain();
+    try {
+      // The same working folder against a fresh node: the registry lands at the same address.
+      const here = (args: string[], env: Record<string, string> = asIssuer) =>
+        runCardproof(args, { cwd: chain.workdir, env: { CARDPROOF_RPC_URL: fresh.rpcUrl, ...env } });
+      // Two in-process chains started alike mine identical blocks; a restarted node starts at another time.
+      const later = Math.floor(Date.now() / 1000) + 3_600;
+      await fresh.provider.request({ method: "evm_setNextBlockTimestamp", params: [later] });
+      const deployed = await here(["deploy", "--force", "--json"], asAdmin);
+      expect(deployed.code, deployed.stderr).to.equal(0);
+      expect(deployed.json<{ registry: Address }>().registry).to.equal(registry);
+
+      const stale = await here(["batch", "print", join(batchesDir(), old.name), "--serials", "0-0"]);
+      expect(stale.code).to.equal(1);
+      expect(stale.stderr).to.include(`was minted on an earlier deployment of registry ${getAddress(registry)}`);
+      const missing = await here(["batch", "print", old.plan.batchId, "--serials", "0-0"]);
+      expect(missing.code).to.equal(1);
+      expect(missing.stderr).to.include(`no folder of batch ${old.plan.batchId} under .cardproof/batches`);
+
+      expect((await here(["issuer", "register", issuer, "--name", "Acme Game Cards"], asAdmin)).code).to.equal(0);
+      const minted = await here(["batch", "mint", ...TERMS, "--json"]);
+      expect(minted.code, minted.stderr).to.equal(0);
+      // The first batch id again (the README's examples hold on any fresh chain), in a folder of its own.
+      const first = String(makeBatchId(1, 1));
+      expect(minted.json<{ batchId: string }>().batchId).to.equal(first);
+      const printed = await here(["batch", "print", first, "--serials", "0-1", "--format", "svg", "--json"]);
+      expect(printed.code, printed.stderr).to.equal(0);
+      expect(printed.json()).to.deep.include({ cards: 2, svg: 2 });
+      const now = await readDeployment(join(chain.workdir, ".cardproof/deployment.json"));
+      expect(minted.json<{ folder: string }>().folder).to.equal(
+        resolve(chain.workdir, defaultBatchFolder(now, makeBatchId(1, 1))),
+      );
+      expect(defaultBatchFolder(now, 1n)).to.not.equal(
+        defaultBatchFolder({ ...now, deployBlockHash: old.plan.deployBlockHash! }, 1n),
+      );
+    } finally {
+      await fresh.close();
+    }
   });
 });
