@@ -67,6 +67,66 @@ describe("cardproof deploy and issuer register", function () {
     expect(back.code, back.stderr).to.equal(0);
   });
 
+  it("never renames an issuer or reuses another's name by accident", async function () {
+    const admin = ["--account-index", "0"];
+    const supplier = chain.accounts[1]!;
+    const blockNumber = async () => Number(await chain.provider.request({ method: "eth_blockNumber" }));
+    const before = await blockNumber();
+
+    const same = await chain.cardproof(["issuer", "register", supplier, "--name", "Acme Game Cards", ...admin]);
+    expect(same.code, same.stderr).to.equal(0);
+    expect(same.stdout).to.match(/is issuer #1 "Acme Game Cards" already: nothing to do/);
+    const rename = await chain.cardproof(["issuer", "register", supplier, "--name", "Acme Cards Ltd", ...admin]);
+    expect(rename.code).to.equal(1);
+    expect(rename.stderr)
+      .to.include('is issuer #1 "Acme Game Cards" already: registering it again renames it to "Acme Cards Ltd"')
+      .and.include("--rename");
+    const namesake = await chain.cardproof([
+      "issuer",
+      "register",
+      chain.accounts[4]!,
+      "--name",
+      "ACME game cards",
+      ...admin,
+    ]);
+    expect(namesake.code).to.equal(1);
+    expect(namesake.stderr).to.include("issuer #1 (").and.include('already goes by "Acme Game Cards"');
+    expect(await blockNumber(), "nothing was sent").to.equal(before);
+
+    const renamed = await chain.cardproof([
+      "issuer",
+      "register",
+      supplier,
+      "--name",
+      "Acme Cards Ltd",
+      "--rename",
+      ...admin,
+    ]);
+    expect(renamed.code, renamed.stderr).to.equal(0);
+    expect(renamed.stdout).to.include('renamed issuer #1 to "Acme Cards Ltd"');
+    const allowed = await chain.cardproof([
+      "issuer",
+      "register",
+      chain.accounts[4]!,
+      "--name",
+      "Acme Cards Ltd",
+      "--allow-duplicate-name",
+      ...admin,
+    ]);
+    expect(allowed.code, allowed.stderr).to.equal(0);
+    // Back to the name later tests expect.
+    const back = await chain.cardproof([
+      "issuer",
+      "register",
+      supplier,
+      "--name",
+      "Acme Game Cards",
+      "--rename",
+      ...admin,
+    ]);
+    expect(back.code, back.stderr).to.equal(0);
+  });
+
   it("explains a call the contract refuses, with the reason and what to do", async function () {
     // Account 2 is not the registry admin.
     const run = await chain.cardproof(["issuer", "register", chain.accounts[3]!, "--name", "Mallory"], {
