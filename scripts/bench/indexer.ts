@@ -8,12 +8,15 @@
  *   raw ceiling (the same rows through the store's write path, and as bare SQLite inserts, no
  *   RPC, no decode) and the ratio;
  * - live lag: block mined -> event queryable, median and p99 over 60 blocks;
- * - API: card-status lookups with autocannon over a 1,000,000-card batch.
+ * - API: card-status lookups with autocannon over a 1,000,000-card batch;
+ * - Ponder (scripts/bench/ponder, its embedded PGlite database) indexing the same two contracts on
+ *   the same chain through the same JSON-RPC server: events/s and peak RSS next to the backfill's.
  *
  *   npm run bench:indexer                      table on stdout, progress on stderr
  *   npm run -s bench:indexer -- --json         the same figures as one JSON document on stdout
  *   npm run bench:indexer -- --events 50000    another event count (default 200,000)
  *   npm run bench:indexer -- --quick           smoke run (3,000 events, 10 blocks, 2 s of API)
+ *   npm run bench:indexer -- --no-ponder       without the Ponder comparison (nothing installed)
  *
  * Run with `tsx` (the npm script does). The script compiles the contracts itself (Hardhat's build
  * task, output sent to stderr) before it connects. Timings vary with the machine: the table
@@ -33,6 +36,7 @@ import { generateIndexerEvents } from "./indexer/generateIndexerEvents.js";
 import { measureApi, type ApiResult } from "./indexer/measureApi.js";
 import { measureBackfill } from "./indexer/measureBackfill.js";
 import { measureLiveLag } from "./indexer/measureLiveLag.js";
+import { measurePonder, type PonderResult } from "./indexer/measurePonder.js";
 import { measureRawCeiling } from "./indexer/measureRawCeiling.js";
 import {
   INDEXER_BENCH_USAGE,
@@ -67,7 +71,7 @@ const flags = readBenchFlags(
 
 process.exitCode = await main(flags);
 
-async function main({ json, quick, events }: IndexerBenchFlags): Promise<number> {
+async function main({ json, quick, events, ponder: withPonder }: IndexerBenchFlags): Promise<number> {
   const started = performance.now();
   const settings = {
     events,
@@ -78,6 +82,7 @@ async function main({ json, quick, events }: IndexerBenchFlags): Promise<number>
     ceilingRepeats: CEILING_REPEATS,
     liveLagBlocks: quick ? 10 : 60,
     api: { connections: quick ? 10 : 20, durationSeconds: quick ? 2 : 10 },
+    ponder: withPonder,
   };
   // Hardhat finds its config from the working directory: make the script work from anywhere.
   process.chdir(REPO_ROOT);
@@ -134,6 +139,10 @@ async function main({ json, quick, events }: IndexerBenchFlags): Promise<number>
     } finally {
       await indexer.stop();
     }
+    // After CardProof's indexer has stopped, so the two never share the machine's cores.
+    const ponder: PonderResult = withPonder
+      ? await measurePonder({ chain, server, repoRoot: REPO_ROOT, timeoutMs: 30 * 60_000 }, log)
+      : { status: "skipped", reason: "left out (--no-ponder)" };
     log(`raw ceiling: the same rows and pages into fresh SQLite files, ${CEILING_REPEATS} runs each`);
     const ceiling = await measureRawCeiling({
       sourceDbPath: dbPath,
@@ -153,6 +162,7 @@ async function main({ json, quick, events }: IndexerBenchFlags): Promise<number>
       ceiling,
       liveLag,
       api,
+      ponder,
     });
     const summary = summarizeRows(rows);
     log(`done in ${seconds(started)}`);
@@ -172,6 +182,7 @@ async function main({ json, quick, events }: IndexerBenchFlags): Promise<number>
         ceiling,
         liveLag,
         api,
+        ponder,
         rows,
         summary,
       };

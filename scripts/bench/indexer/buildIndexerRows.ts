@@ -2,6 +2,8 @@ import type { ApiResult } from "./measureApi.js";
 import type { BackfillResult } from "./measureBackfill.js";
 import type { CeilingFigure } from "./measureRawCeiling.js";
 import type { GeneratedChain } from "./generateIndexerEvents.js";
+import type { PonderResult } from "./measurePonder.js";
+import { buildPonderRows } from "./buildPonderRows.js";
 import { API_BATCH_CARDS, EVENTS_PER_ORDER } from "./planEvents.js";
 
 export type IndexerUnit = "events/s" | "req/s" | "MB" | "ms" | "s" | "%" | "x";
@@ -31,6 +33,8 @@ export type IndexerMeasurements = {
   ceiling: { events: number; store: CeilingFigure; sqlite: CeilingFigure };
   liveLag: { blocks: number; pollIntervalMs: number; medianMs: number; p99Ms: number; maxMs: number };
   api: ApiResult;
+  /** Ponder on the same chain, or why not. */
+  ponder: PonderResult;
 };
 
 /** 1 MB = 10^6 bytes (so a target of 500 MB is 476.8 MiB). */
@@ -127,6 +131,7 @@ export function buildIndexerRows(m: IndexerMeasurements): IndexerRow[] {
       note: measured === undefined ? apiNote : "",
     }),
   );
+  rows.push(...buildPonderRows(m.ponder, backfill));
   return rows;
 }
 

@@ -9,19 +9,23 @@ export type IndexerBenchFlags = {
   quick: boolean;
   /** Events the backfill indexes (setup events come on top). */
   events: number;
+  /** Also run Ponder on the same chain for the comparison rows (off with `--no-ponder`). */
+  ponder: boolean;
   help: boolean;
 };
 
 export const DEFAULT_EVENTS = 200_000;
 export const QUICK_EVENTS = 3_000;
 
-export const INDEXER_BENCH_USAGE = `Usage: npm run bench:indexer -- [--json] [--quick] [--events N]
+export const INDEXER_BENCH_USAGE = `Usage: npm run bench:indexer -- [--json] [--quick] [--events N] [--no-ponder]
 
 Benchmarks the indexer on a local EDR chain, side by side in one run: backfill (events/s, peak
 memory; against the node as is and behind a 10,000-log provider cap) next to the raw SQLite
-ceiling, live lag, and API card-status lookups.
+ceiling, live lag, and API card-status lookups; and Ponder indexing the same chain (events/s,
+peak memory), installed on first use into scripts/bench/ponder/node_modules.
   --json        print the figures as JSON on stdout (progress stays on stderr)
   --events N    events to generate and backfill (default ${DEFAULT_EVENTS.toLocaleString("en-US")}, 100 to ${MAX_EVENTS.toLocaleString("en-US")})
+  --no-ponder   leave out the Ponder comparison (no install, no Ponder run)
   --quick       smoke run: ${QUICK_EVENTS.toLocaleString("en-US")} events, 10 live-lag blocks, a 2-second API run`;
 
 /**
@@ -30,12 +34,13 @@ ceiling, live lag, and API card-status lookups.
  * @throws {BenchUsageError} on an unknown flag or a bad event count.
  */
 export function parseIndexerBenchFlags(argv: readonly string[]): IndexerBenchFlags {
-  const flags: IndexerBenchFlags = { json: false, quick: false, events: DEFAULT_EVENTS, help: false };
+  const flags: IndexerBenchFlags = { json: false, quick: false, events: DEFAULT_EVENTS, ponder: true, help: false };
   let events: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
     if (word === "--json") flags.json = true;
     else if (word === "--quick") flags.quick = true;
+    else if (word === "--no-ponder") flags.ponder = false;
     else if (word === "--help" || word === "-h") flags.help = true;
     else if (word === "--events") {
       events = argv[++i];
