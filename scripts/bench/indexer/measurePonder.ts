@@ -216,7 +216,9 @@ async function runPonder(
       if (peak !== undefined) peaks.set(pid, Math.max(peaks.get(pid) ?? 0, peak));
     }
   };
-  log(`Ponder ${version} (process ${child.pid}, ${nodeVersion}) indexing blocks ${chain.startBlock}-${chain.headBlock}`);
+  log(
+    `Ponder ${version} (process ${child.pid}, ${nodeVersion}) indexing blocks ${chain.startBlock}-${chain.headBlock}`,
+  );
   try {
     const deadline = spawnedAt + timeoutMs;
     let readyAt: number | undefined;
