@@ -37,7 +37,8 @@ export function buildPonderRows(
           : `ponder ${measured.version} on Node ${measured.node}, PGlite: ${n(measured.events)} events (one row each, ` +
             `chain heads and orders derived) in ${n(measured.seconds, 2)} s from its first backfill line to ` +
             `"Completed backfill indexing"; ${n(measured.startupSeconds, 1)} s of startup before; ` +
-            `${n(measured.rpc.requests)} RPC requests (${n(getLogs)} eth_getLogs)`,
+            `${n(measured.rpc.requests)} RPC requests (${n(getLogs)} eth_getLogs), ` +
+            `${n(measured.rpc.bytes / MB, 1)} MB of responses (blocks with their transactions)`,
     }),
     row({
       key: "ponder.peakRssMb",

@@ -1,6 +1,16 @@
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -60,7 +70,8 @@ const execFileAsync = promisify(execFile);
  * @dev Ponder writes `.ponder/` (its build cache), `generated/` and `ponder-env.d.ts` next to its
  *      config, so the project is copied into a temporary tree laid out like the repository (its
  *      config imports the ABIs from `scripts/lib`) with `node_modules` linked to the install in
- *      scripts/bench/ponder; the repository stays clean and two runs cannot collide.
+ *      scripts/bench/ponder; the repository stays clean and two runs cannot collide. Ponder's own
+ *      log lines (JSON) are appended to the file named by `CARDPROOF_BENCH_PONDER_LOG`, if set.
  */
 export async function measurePonder(
   {
@@ -193,7 +204,9 @@ async function runPonder(
   );
   const records: PonderLogRecord[] = [];
   const otherLines: string[] = [];
+  const logFile = process.env.CARDPROOF_BENCH_PONDER_LOG;
   const read = (line: string) => {
+    if (logFile !== undefined && logFile !== "") appendFileSync(logFile, `${line}\n`);
     try {
       records.push({ ...(JSON.parse(line) as Record<string, unknown>), receivedAt: performance.now() });
     } catch {
@@ -231,7 +244,10 @@ async function runPonder(
       }
       if (readyAt !== undefined) break;
       if (performance.now() > deadline) {
-        throw new Error(`not ready within ${timeoutMs / 1000} s: ${describe(progress.errors, otherLines)}`);
+        const reached = progress.progress === undefined ? "no progress reported" : `${progress.progress} indexed`;
+        throw new Error(
+          `backfill not complete ${timeoutMs / 1000} s after start (${reached}); ${describe(progress.errors, otherLines)}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -315,8 +331,10 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Ponder's distinct error lines and its last non-JSON output, on one line for the table's note. */
 function describe(errors: readonly string[], otherLines: readonly string[]): string {
-  return [...errors, ...otherLines.slice(-10)].join("\n") || "(no output)";
+  const lines = [...new Set(errors)].slice(0, 3).concat(otherLines.slice(-3));
+  return lines.length === 0 ? "no error logged" : lines.join("; ").replace(/\s+/g, " ");
 }
 
 function messageOf(error: unknown): string {

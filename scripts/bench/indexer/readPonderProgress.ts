@@ -14,6 +14,8 @@ export type PonderProgress = {
   startedAt: number | undefined;
   /** When it logged that the backfill was indexed, if it has. */
   completedAt: number | undefined;
+  /** The last share of the backfill Ponder said it had indexed ("32.0%"), if it said so yet. */
+  progress: string | undefined;
   /**
    * Error and fatal lines, in order, each as its message and its error's message ("Build failed:
    * Database schema required. ..."). Ponder retries some failures, so they need not be fatal.
@@ -25,6 +27,8 @@ export type PonderProgress = {
 const STARTED = new Set(["Started fetching backfill JSON-RPC data", "Started backfill indexing"]);
 /** Lines it logs once every block up to the end block (or the finalized head) is indexed. */
 const COMPLETED = new Set(["Completed backfill indexing", "Completed backfill indexing across all chains"]);
+/** Its periodic line with the share of the backfill indexed so far (`progress: "32.0%"`). */
+const PROGRESS = "Updated backfill indexing progress";
 const ERROR_LEVEL = 50;
 
 /**
@@ -39,14 +43,16 @@ const ERROR_LEVEL = 50;
 export function readPonderProgress(records: readonly PonderLogRecord[]): PonderProgress {
   let startedAt: number | undefined;
   let completedAt: number | undefined;
+  let progress: string | undefined;
   const errors: string[] = [];
   for (const record of records) {
     const msg = record.msg ?? "";
     if (startedAt === undefined && STARTED.has(msg)) startedAt = record.receivedAt;
     if (completedAt === undefined && COMPLETED.has(msg)) completedAt = record.receivedAt;
+    if (msg === PROGRESS && typeof record.progress === "string") progress = record.progress;
     if ((record.level ?? 0) >= ERROR_LEVEL) errors.push(describeError(record));
   }
-  return { startedAt, completedAt, errors };
+  return { startedAt, completedAt, progress, errors };
 }
 
 function describeError(record: PonderLogRecord): string {

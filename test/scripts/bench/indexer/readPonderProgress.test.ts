@@ -21,7 +21,7 @@ describe("readPonderProgress", function () {
       line(90, "Completed backfill indexing across all chains"),
       line(95, "Completed backfill indexing"),
     ]);
-    expect(progress).to.deep.equal({ startedAt: 20, completedAt: 90, errors: [] });
+    expect(progress).to.deep.equal({ startedAt: 20, completedAt: 90, progress: undefined, errors: [] });
   });
 
   it("takes the indexing line as the start when it comes before the fetching line", function () {
@@ -41,8 +41,19 @@ describe("readPonderProgress", function () {
     expect(readPonderProgress([line(1, "Connected to database")])).to.deep.equal({
       startedAt: undefined,
       completedAt: undefined,
+      progress: undefined,
       errors: [],
     });
+  });
+
+  it("keeps the last share of the backfill Ponder reported", function () {
+    const progress = readPonderProgress([
+      line(1, "Started backfill indexing"),
+      line(2, "Updated backfill indexing progress", { progress: "0.0%" }),
+      line(3, "Updated backfill indexing progress", { progress: "32.0%" }),
+      line(4, "Indexed block range"),
+    ]);
+    expect(progress.progress).to.equal("32.0%");
   });
 
   it("reports error and fatal lines with their error's message, not warnings", function () {
