@@ -141,7 +141,7 @@ async function main({ json, quick, events, ponder: withPonder }: IndexerBenchFla
     }
     // After CardProof's indexer has stopped, so the two never share the machine's cores.
     const ponder: PonderResult = withPonder
-      ? await measurePonder({ chain, server, repoRoot: REPO_ROOT, timeoutMs: 30 * 60_000 }, log)
+      ? await measurePonder({ chain, server, repoRoot: REPO_ROOT, timeoutMs: 15 * 60_000 }, log)
       : { status: "skipped", reason: "left out (--no-ponder)" };
     log(`raw ceiling: the same rows and pages into fresh SQLite files, ${CEILING_REPEATS} runs each`);
     const ceiling = await measureRawCeiling({
