@@ -56,6 +56,11 @@ const ABI_FILES = ["scripts/lib/voucherRegistryAbi.ts", "scripts/lib/settlementE
 /** Written into the project's node_modules after `npm ci`: the lockfile's hash it was installed from. */
 const INSTALL_STAMP = ".cardproof-lockfile-sha256";
 const MIN_NODE_MAJOR = 22;
+/**
+ * Silence on /health after which Ponder counts as stuck. Its longest single query on the
+ * 50,000-event chain took about 1 s; on the 200,000-event chain it once never returned.
+ */
+const STALL_MS = 120_000;
 
 const execFileAsync = promisify(execFile);
 
@@ -232,19 +237,40 @@ async function runPonder(
   log(
     `Ponder ${version} (process ${child.pid}, ${nodeVersion}) indexing blocks ${chain.startBlock}-${chain.headBlock}`,
   );
+  // Ponder answers /health from its event loop, without its database: once it has answered, a
+  // long silence means its one thread is stuck (PGlite runs queries on it, synchronously).
+  let lastAnswerAt: number | undefined;
+  let watching = true;
+  const watchHealth = (async () => {
+    while (watching) {
+      try {
+        await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(5_000) });
+        lastAnswerAt = performance.now();
+      } catch {
+        // Not listening yet, or not answering: the loop below judges from lastAnswerAt.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  })();
   try {
     const deadline = spawnedAt + timeoutMs;
     let readyAt: number | undefined;
     for (;;) {
       sampleMemory();
       const progress = readPonderProgress(records);
+      const reached = progress.progress === undefined ? "no progress reported" : `${progress.progress} indexed`;
       if (exit !== undefined) throw new Error(`Ponder exited (${exit}): ${describe(progress.errors, otherLines)}`);
+      if (lastAnswerAt !== undefined && performance.now() - lastAnswerAt > STALL_MS) {
+        throw new Error(
+          `Ponder stopped answering /health for ${STALL_MS / 1000} s, stuck in one call (${reached}); ` +
+            describe(progress.errors, otherLines),
+        );
+      }
       if (readyAt === undefined && progress.completedAt !== undefined && (await isReady(baseUrl))) {
         readyAt = performance.now();
       }
       if (readyAt !== undefined) break;
       if (performance.now() > deadline) {
-        const reached = progress.progress === undefined ? "no progress reported" : `${progress.progress} indexed`;
         throw new Error(
           `backfill not complete ${timeoutMs / 1000} s after start (${reached}); ${describe(progress.errors, otherLines)}`,
         );
@@ -273,6 +299,8 @@ async function runPonder(
       rpc: rpcWindow(before, after),
     };
   } finally {
+    watching = false;
+    await watchHealth;
     if (exit === undefined) {
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
