@@ -3,7 +3,18 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "cache/", "coverage/", "types/", "verifier-web/dist/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "artifacts/",
+      "cache/",
+      "coverage/",
+      "types/",
+      "verifier-web/dist/",
+      // Written by `ponder codegen`, which owns its shape.
+      "scripts/bench/ponder/ponder-env.d.ts",
+    ],
+  },
   eslint.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -12,12 +12,15 @@
  *   cards at 1% / 50% / 99% of it and at random cards (the batch's custody is split by one lot
  *   transfer per 10 events: 20,000 lots by default), at 10 / 50 / 100 connections, with card status
  *   at the same connection counts and the CPU split of each run.
+ * - Ponder (scripts/bench/ponder, its embedded PGlite database) indexing the same two contracts on
+ *   the same chain through the same JSON-RPC server: events/s and peak RSS next to the backfill's.
  *
  *   npm run bench:indexer                      table on stdout, progress on stderr
  *   npm run -s bench:indexer -- --json         the same figures as one JSON document on stdout
  *   npm run bench:indexer -- --events 50000    another event count (default 200,000)
  *   npm run bench:indexer -- --quick           smoke run (3,000 events, 10 blocks, ~10 s of API)
  *   npm run bench:indexer -- --api-only        generation, one backfill and the API only (iteration)
+ *   npm run bench:indexer -- --no-ponder       without the Ponder comparison (nothing installed)
  *
  * Run with `tsx` (the npm script does). The script compiles the contracts itself (Hardhat's build
  * task, output sent to stderr) before it connects. Timings vary with the machine: the table
@@ -45,6 +48,7 @@ import { TIMELINE_POSITIONS } from "./indexer/measureApiTimeline.js";
 import { measureTimelineIndexCost } from "./indexer/measureTimelineIndexCost.js";
 import { measureBackfill } from "./indexer/measureBackfill.js";
 import { measureLiveLag } from "./indexer/measureLiveLag.js";
+import { measurePonder, type PonderResult } from "./indexer/measurePonder.js";
 import { measureRawCeiling } from "./indexer/measureRawCeiling.js";
 import {
   INDEXER_BENCH_USAGE,
@@ -79,7 +83,7 @@ const flags = readBenchFlags(
 
 process.exitCode = await main(flags);
 
-async function main({ json, quick, events, apiOnly }: IndexerBenchFlags): Promise<number> {
+async function main({ json, quick, events, apiOnly, ponder: withPonder }: IndexerBenchFlags): Promise<number> {
   const started = performance.now();
   const settings = {
     events,
@@ -100,6 +104,7 @@ async function main({ json, quick, events, apiOnly }: IndexerBenchFlags): Promis
       warmupSeconds: quick ? 0 : 1,
     },
     apiOnly,
+    ponder: withPonder,
   };
   // Hardhat finds its config from the working directory: make the script work from anywhere.
   process.chdir(REPO_ROOT);
@@ -184,6 +189,10 @@ async function main({ json, quick, events, apiOnly }: IndexerBenchFlags): Promis
       else console.log(renderRows(rows));
       return 0;
     }
+    // After CardProof's indexer has stopped, so the two never share the machine's cores.
+    const ponder: PonderResult = withPonder
+      ? await measurePonder({ chain, server, repoRoot: REPO_ROOT, timeoutMs: 15 * 60_000 }, log)
+      : { status: "skipped", reason: "left out (--no-ponder)" };
     log(`raw ceiling: the same rows and pages into fresh SQLite files, ${CEILING_REPEATS} runs each`);
     const ceiling = await measureRawCeiling({
       sourceDbPath: dbPath,
@@ -204,6 +213,7 @@ async function main({ json, quick, events, apiOnly }: IndexerBenchFlags): Promis
       liveLag,
       api,
       lotIndex,
+      ponder,
     });
     const summary = summarizeRows(rows);
     log(`done in ${seconds(started)}`);
@@ -224,6 +234,7 @@ async function main({ json, quick, events, apiOnly }: IndexerBenchFlags): Promis
         liveLag,
         api,
         lotIndex,
+        ponder,
         rows,
         summary,
       };

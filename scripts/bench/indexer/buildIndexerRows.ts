@@ -4,6 +4,8 @@ import type { TimelineIndexCost } from "./measureTimelineIndexCost.js";
 import type { BackfillResult } from "./measureBackfill.js";
 import type { CeilingFigure } from "./measureRawCeiling.js";
 import type { GeneratedChain } from "./generateIndexerEvents.js";
+import type { PonderResult } from "./measurePonder.js";
+import { buildPonderRows } from "./buildPonderRows.js";
 import { API_BATCH_CARDS, EVENTS_PER_ORDER } from "./planEvents.js";
 
 export type IndexerUnit = "events/s" | "req/s" | "MB" | "ms" | "s" | "%" | "x";
@@ -35,6 +37,8 @@ export type IndexerMeasurements = {
   api: ApiResult;
   /** The store's write path with and without schema v7's lot index. */
   lotIndex: TimelineIndexCost;
+  /** Ponder on the same chain, or why not. */
+  ponder: PonderResult;
 };
 
 /** Targets of the API's card routes (issue 14): at 100 connections, at any card. */
@@ -106,6 +110,7 @@ export function buildIndexerRows(m: IndexerMeasurements): IndexerRow[] {
     }),
   ];
   rows.push(...buildApiRows(api, m.lotIndex));
+  rows.push(...buildPonderRows(m.ponder, backfill));
   return rows;
 }
 
