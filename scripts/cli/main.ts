@@ -38,6 +38,11 @@ Keys: CARDPROOF_PRIVATE_KEY from the environment or from Hardhat's keystore
 export async function runCli(argv: readonly string[]): Promise<number> {
   const wantsJson = argv.includes("--json");
   try {
+    const group = groupHelp(argv);
+    if (group !== undefined) {
+      process.stdout.write(`${group}\n`);
+      return 0;
+    }
     const { command, rest } = selectCommand(argv);
     if (command === undefined) {
       process.stdout.write(`${overview()}\n`);
@@ -97,6 +102,17 @@ function selectCommand(argv: readonly string[]): { command: CliCommand | undefin
     );
   }
   return { command: undefined, rest: [...argv] };
+}
+
+/** `cardproof order --help`: the commands of a group, or undefined when `argv` asks for no group's help. */
+function groupHelp(argv: readonly string[]): string | undefined {
+  const [first, second] = argv;
+  if (second !== "--help" && second !== "-h" && second !== "help") return undefined;
+  const group = COMMANDS.filter((c) => c.path.length > 1 && c.path[0] === first);
+  if (group.length === 0) return undefined;
+  const width = Math.max(...group.map((c) => c.path.join(" ").length));
+  const lines = group.map((c) => `  ${c.path.join(" ").padEnd(width)}  ${c.summary}`);
+  return `cardproof ${first}: ${group.length} commands\n\n${lines.join("\n")}\n\n\`cardproof ${first} <command> --help\` shows a command's options.`;
 }
 
 function parseCommandLine(command: CliCommand, rest: string[]) {
