@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { bytesToHex, type Address } from "viem";
 
 import { decodeBatchManifest } from "../../lib/batchManifest.js";
-import { readCodesFile } from "../../mint/codesFile.js";
+import { CodesFileError, readCodesFile } from "../../mint/codesFile.js";
 import type { PrintableCard } from "../../print/PrintableCard.js";
 import { createSheetPdfWriter } from "../../print/createSheetPdfWriter.js";
 import { renderCardPng } from "../../print/renderCardPng.js";
@@ -15,7 +15,7 @@ import { CliError, usageError } from "../CliError.js";
 import { readDeployment } from "../deploymentFile.js";
 import { explainCodesFileError } from "../explainCodesFileError.js";
 import { optionalString, parseSerialRange } from "../parseOptionValue.js";
-import { readPassphrase } from "../readPassphrase.js";
+import { PASSPHRASE_ATTEMPTS, PASSPHRASE_VARIABLE, readPassphrase } from "../readPassphrase.js";
 import { deploymentPathOf, resolveBatchFolder } from "../resolveBatchFolder.js";
 
 const FORMATS = ["pdf", "png", "svg"] as const;
@@ -86,24 +86,35 @@ on an offline machine if you like. The output holds secret codes: treat it like 
         hint: "restore the folder as `batch mint` wrote it",
       });
     }
-    const passphrase = await readPassphrase(`decrypt the codes of batch ${plan.batchId}`, { confirm: false });
-    const decrypting = output.progress("decrypting the codes", count, "cards");
+    const codesPath = join(folder, CODES_FILE);
+    const typed = (process.env[PASSPHRASE_VARIABLE] ?? "") === "";
     let codes: Uint8Array;
-    try {
-      const file = await readCodesFile(join(folder, CODES_FILE), passphrase, {
-        onProgress: (done: number) => decrypting.update(done),
-      });
-      codes = file.codes;
-      if (file.header.manifestHash !== plan.params.manifestHash || file.header.batchId !== plan.batchId) {
-        codes.fill(0);
-        throw new CliError(`${join(folder, CODES_FILE)} holds the codes of another batch than ${folder}'s`, {
-          hint: "restore the folder as `batch mint` wrote it",
+    for (let attempt = 1; ; attempt++) {
+      const passphrase = await readPassphrase(`decrypt the codes of batch ${plan.batchId}`, { confirm: false });
+      const decrypting = output.progress("decrypting the codes", count, "cards");
+      try {
+        const file = await readCodesFile(codesPath, passphrase, {
+          onProgress: (done: number) => decrypting.update(done),
         });
+        decrypting.finish();
+        codes = file.codes;
+        if (file.header.manifestHash !== plan.params.manifestHash || file.header.batchId !== plan.batchId) {
+          codes.fill(0);
+          throw new CliError(`${codesPath} holds the codes of another batch than ${folder}'s`, {
+            hint: "restore the folder as `batch mint` wrote it",
+          });
+        }
+        break;
+      } catch (error) {
+        // A typo at the keyboard is asked again; a wrong passphrase from the environment is not a typo.
+        const mistyped = error instanceof CodesFileError && error.reason === "wrong-passphrase" && typed;
+        if (mistyped && attempt < PASSPHRASE_ATTEMPTS) {
+          output.warn("wrong passphrase; type it again");
+          continue;
+        }
+        throw explainCodesFileError(error, codesPath);
       }
-    } catch (error) {
-      throw explainCodesFileError(error, join(folder, CODES_FILE));
     }
-    decrypting.finish();
 
     // Everything goes to a fresh folder that replaces `out` only when complete.
     const staging = `${out}.tmp-${process.pid}`;
