@@ -3,5 +3,7 @@
 import { register } from "tsx/esm/api";
 
 register();
+const { installInterruptHandler } = await import("./interruption.ts");
+installInterruptHandler();
 const { runCli } = await import("./main.ts");
 process.exitCode = await runCli(process.argv.slice(2));

@@ -3,6 +3,7 @@ import type { Abi, ContractFunctionArgs, ContractFunctionName, Address, Transact
 import { CliError } from "./CliError.js";
 import type { CliContext } from "./createCliContext.js";
 import { explainContractError } from "./explainContractError.js";
+import { noteTransaction } from "./interruption.js";
 
 /** One contract call to send: what, to whom, and in words (for progress and errors). */
 export type ContractCall<TAbi extends Abi, TName extends ContractFunctionName<TAbi, "nonpayable" | "payable">> = {
@@ -36,6 +37,7 @@ export async function sendContractTransaction<
       args: call.args,
     } as never);
     hash = await wallet.writeContract(request as never);
+    noteTransaction(call.action, `sent in ${hash}, maybe not mined yet`);
   } catch (error) {
     throw explainContractError(error, call.action, ctx.rpcUrl);
   }
@@ -57,6 +59,7 @@ export async function waitForReceipt(ctx: CliContext, hash: Hex, action: string)
     throw explainContractError(error, action, ctx.rpcUrl);
   }
   progress.finish();
+  noteTransaction(action, receipt.status === "success" ? `done in block ${receipt.blockNumber}` : "reverted");
   if (receipt.status !== "success") {
     throw new CliError(`could not ${action}: transaction ${hash} reverted in block ${receipt.blockNumber}`, {
       hint: "the chain changed between the check and the transaction; run the command again",

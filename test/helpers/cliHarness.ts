@@ -69,7 +69,18 @@ export type CliChain = Awaited<ReturnType<typeof startCliChain>>;
  */
 export function runCardproof(
   args: readonly string[],
-  { cwd, env = {}, input }: { cwd: string; env?: Record<string, string>; input?: string },
+  {
+    cwd,
+    env = {},
+    input,
+    interruptWhen,
+  }: {
+    cwd: string;
+    env?: Record<string, string>;
+    input?: string;
+    /** Presses Ctrl-C (SIGINT) once this holds: asked on each output chunk and every 50 ms. */
+    interruptWhen?: (stderr: string) => boolean;
+  },
 ): Promise<CliRun> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("CARDPROOF_")));
   const child = spawn(process.execPath, [CARDPROOF_BIN, ...args], {
@@ -82,9 +93,21 @@ export function runCardproof(
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   child.stdin.end(input ?? "");
+  let watch: NodeJS.Timeout | undefined;
+  if (interruptWhen !== undefined) {
+    const check = () => {
+      if (watch === undefined || !interruptWhen(stderr)) return;
+      clearInterval(watch);
+      watch = undefined;
+      child.kill("SIGINT");
+    };
+    watch = setInterval(check, 50);
+    child.stderr.on("data", check);
+  }
   return new Promise((resolve, reject) => {
     child.on("error", reject);
-    child.on("close", (code) =>
+    child.on("close", (code) => {
+      if (watch !== undefined) clearInterval(watch);
       resolve({
         code,
         stdout,
@@ -96,7 +119,7 @@ export function runCardproof(
             throw new Error(`cardproof ${args.join(" ")} printed no JSON (exit ${code}):\n${stdout}\n${stderr}`);
           }
         },
-      }),
-    );
+      });
+    });
   });
 }

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 
@@ -15,6 +15,7 @@ import { acquireLock } from "../acquireLock.js";
 import { readChainTime } from "../chain/readChainTime.js";
 import { claimFolder } from "../claimFolder.js";
 import { explainCodesFileError } from "../explainCodesFileError.js";
+import { noteState, noteTransaction } from "../interruption.js";
 import { isNetworkError } from "../isNetworkError.js";
 import { writeFileAtomically } from "../writeFileAtomically.js";
 import {
@@ -159,6 +160,7 @@ runs at a time, and a mint writes only into a folder it created itself.`,
       }
 
       let published: string | undefined;
+      if (plan.state !== "issued") notePrepared(plan.batchId, folder);
       try {
         plan = await issue(ctx, folder, plan);
         for (const redeemer of plan.redeemers) await allowRedeemer(ctx, registry, plan.batchId, redeemer);
@@ -205,6 +207,14 @@ runs at a time, and a mint writes only into a folder it created itself.`,
     }
   },
 };
+
+/** For a Ctrl-C from here on: the batch's files stay, and how to go on. */
+function notePrepared(batchId: bigint, folder: string) {
+  noteState(
+    `batch ${batchId} stays prepared in ${folder}: run the same command again ` +
+      `(or \`cardproof batch mint --resume ${folder}\`) to resume it`,
+  );
+}
 
 /**
  * A failure after the files were written: whatever went wrong, the batch's files stay, and the
@@ -491,6 +501,9 @@ async function prepareFolder(
   },
 ): Promise<BatchPlan> {
   const { folder, registry, batchId, request } = args;
+  noteState(`batch ${batchId} was being prepared: its unfinished folder ${folder} is removed`, () =>
+    rmSync(folder, { recursive: true, force: true }),
+  );
   try {
     const passphrase = await readPassphrase(`encrypt the codes of batch ${batchId}`, { confirm: true });
     const stages = new Map<PreparationStage, Progress>();
@@ -548,6 +561,7 @@ async function prepareFolder(
       preparedAt: new Date().toISOString(),
     };
     await writePlan(folder, plan);
+    notePrepared(batchId, folder);
     return plan;
   } catch (error) {
     await rm(folder, { recursive: true, force: true });
@@ -590,6 +604,7 @@ async function issue(ctx: CliContext, folder: string, plan: BatchPlan): Promise<
       args: [batchId, { ...params, currency: stringToHex(params.currency, { size: 3 }) }],
     });
     hash = await wallet.writeContract(request);
+    noteTransaction(action, `sent in ${hash}, maybe not mined yet`);
   } catch (error) {
     const { explainContractError } = await import("../explainContractError.js");
     throw explainContractError(error, action, ctx.rpcUrl);
@@ -613,6 +628,10 @@ async function markIssued(
     ...(block === undefined ? {} : { issuedBlock: block }),
   };
   await writePlan(folder, issued);
+  noteState(
+    `batch ${plan.batchId} is issued, its files in ${folder}; \`cardproof batch mint --resume ${folder}\` ` +
+      "finishes what follows (redeemers, publishing)",
+  );
   return issued;
 }
 

@@ -193,6 +193,48 @@ describe("cardproof batch mint: files of live batches are never lost", function 
     }
   });
 
+  it("on Ctrl-C while preparing, removes the unfinished folder and says nothing reached the chain", async function () {
+    this.timeout(180_000);
+    const before = (await readdir(batchesDir())).sort();
+    const run = await runCardproof(["batch", "mint", "--count", "1000000", "--face-value", "1", "--currency", "USD"], {
+      cwd: chain.workdir,
+      env: { CARDPROOF_RPC_URL: chain.rpcUrl, ...asIssuer },
+      // A step of the preparation is done (a line on stderr): the folder exists, the plan not yet.
+      interruptWhen: (stderr) => /generating secret codes: /.test(stderr),
+    });
+    expect(run.code, run.stderr).to.equal(130);
+    expect(run.stderr).to.match(
+      /interrupted: nothing was sent to the chain; batch \d+ was being prepared: its unfinished folder \S+ is removed/,
+    );
+    expect((await readdir(batchesDir())).sort()).to.deep.equal(before);
+    expect(await readdir(join(chain.workdir, ".cardproof/locks"))).to.deep.equal([]);
+  });
+
+  it("on Ctrl-C while the issuance hangs, keeps the prepared batch and says how to resume it", async function () {
+    const proxy = await startFaultyRpcProxy({
+      target: chain.rpcUrl,
+      faults: ({ method }) => (method.startsWith("eth_send") ? { type: "hang" } : undefined),
+    });
+    try {
+      const run = await runCardproof(["batch", "mint", ...TERMS], {
+        cwd: chain.workdir,
+        env: { CARDPROOF_RPC_URL: proxy.url, ...asIssuer },
+        interruptWhen: () => proxy.calls.some(({ method }) => method.startsWith("eth_send")),
+      });
+      expect(run.code, run.stderr).to.equal(130);
+      const folder = /batch \d+ stays prepared in (\S+): run the same command again/.exec(run.stderr)?.[1];
+      expect(folder, run.stderr).to.be.a("string");
+      expect(run.stderr).to.include("interrupted: nothing was sent to the chain");
+      expect(JSON.parse(await readFile(join(chain.workdir, folder!, "batch.json"), "utf8")).state).to.equal("prepared");
+      // The same command finishes it against a node that answers.
+      const resumed = await cardproof(["batch", "mint", ...TERMS, "--json"]);
+      expect(resumed.code, resumed.stderr).to.equal(0);
+      expect(resumed.json<{ folder: string }>().folder).to.equal(resolve(chain.workdir, folder!));
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("checks what the chain would refuse before writing a file: another issuer's id, an expiry behind the chain's clock", async function () {
     const names = async () => (await readdir(batchesDir())).sort();
     const before = await names();
