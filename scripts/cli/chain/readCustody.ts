@@ -158,7 +158,12 @@ export async function readLotRun(
 }
 
 /** The custody run starting at `start` (a run start), read with `runAt`. */
-async function readRunAt(ctx: CliContext, registry: Address, batchId: bigint, start: number): Promise<CustodyRun> {
+export async function readRunAt(
+  ctx: CliContext,
+  registry: Address,
+  batchId: bigint,
+  start: number,
+): Promise<CustodyRun> {
   const run = await readChain(ctx, `read the custody run from card ${start} of batch ${batchId}`, () =>
     ctx.client.readContract({
       address: registry,

@@ -7,6 +7,7 @@ import { parseBatchId } from "../chain/parseBatchId.js";
 import { readChain } from "../chain/readChain.js";
 import { readChainTime } from "../chain/readChainTime.js";
 import { readBatch } from "../chain/readCustody.js";
+import { readStock } from "../chain/readStock.js";
 import { readSignerAddress } from "../chain/readSignerAddress.js";
 import { chooseToken, formatTokenAmount, readToken } from "../chain/readToken.js";
 import type { CliCommand } from "../CliCommand.js";
@@ -49,6 +50,9 @@ export const orderOpenCommand: CliCommand = {
   --ref <text>                your own reference (purchase order number), up to 32 bytes
   --salt <hex>                32 bytes that make the order id unique (default: random)
   --no-approve                do not approve the escrow to take the amount (you approved it already)
+  --without-stock             open the order although the supplier holds fewer cards of the batch
+                              than ordered (it may receive them before the deadline); without it,
+                              that is refused, since the amount stays locked until the deadline
 
 Checks your balance first, approves the escrow for exactly the order's amount (unless
 --no-approve), opens the order and prints its id: every later \`cardproof order …\` takes it.`,
@@ -65,6 +69,7 @@ Checks your balance first, approves the escrow for exactly the order's amount (u
     ref: { type: "string" },
     salt: { type: "string" },
     "no-approve": { type: "boolean" },
+    "without-stock": { type: "boolean" },
   },
   async run({ values, output, context }) {
     const supplier = parseAddress("--supplier", requiredString(values, "supplier", "0x…"));
@@ -117,6 +122,25 @@ Checks your balance first, approves the escrow for exactly the order's amount (u
     const batch = await readBatch(ctx, deployment.registry, batchId);
     if (quantity > batch.count) {
       throw new CliError(`batch ${batchId} has only ${batch.count} cards, not ${quantity}`, { exitCode: 2 });
+    }
+    if (values["without-stock"] !== true) {
+      const stock = await readStock(ctx, deployment.registry, batch, supplier, { acceptActivated });
+      if (!stock.counted) {
+        output.warn(
+          `batch ${batchId} is split into more than ${stock.runs} custody runs: the supplier's cards were not ` +
+            "counted; make sure it holds what you order",
+        );
+      } else if (stock.cards < quantity) {
+        throw new CliError(
+          `${supplier} holds ${stock.cards} deliverable cards of batch ${batchId}, fewer than the ${quantity} ordered: ` +
+            `the ${formatTokenAmount(amount, token)} would stay locked in the escrow until ${formatTime(fulfilDeadline)}`,
+          {
+            hint:
+              "check --supplier and --batch-id (cardproof status); if the supplier receives the cards before the " +
+              "deadline, pass --without-stock; nothing was sent",
+          },
+        );
+      }
     }
     const [[policyId], allowed, balance, allowance] = await readChain(
       ctx,

@@ -205,4 +205,20 @@ describe("cardproof order and token", function () {
     expect(nothing.code).to.equal(1);
     expect(nothing.stderr).to.contain("has no tUSD credit in the escrow");
   });
+
+  it("refuses an order the supplier holds no cards for, unless --without-stock says it will have them", async function () {
+    const stranger = getAddress(chain.accounts[3]!);
+    const before = Number(await chain.provider.request({ method: "eth_blockNumber" }));
+    const args = ["order", "open", "--supplier", stranger, "--batch-id", id, "--quantity", "5", "--unit-price", "1"];
+    const refused = await chain.cardproof(args, as(2));
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr)
+      .to.include(`${stranger} holds 0 deliverable cards of batch ${id}, fewer than the 5 ordered`)
+      .and.include("would stay locked in the escrow until")
+      .and.include("--without-stock");
+    expect(Number(await chain.provider.request({ method: "eth_blockNumber" }))).to.equal(before);
+
+    const opened = await ok<Opened>(2, [...args, "--without-stock"]);
+    expect(opened.orderId).to.match(/^0x[0-9a-f]{64}$/);
+  });
 });
