@@ -175,4 +175,21 @@ describe("cardproof lot, batch redeemer and status (custody)", function () {
     expect(pastEnd.code).to.equal(2);
     expect(pastEnd.stderr).to.contain(`batch ${id} has 200 cards (serials 0-199): 190-209 runs past its end`);
   });
+
+  it("revokes a range across custody runs of different holders in one command", async function () {
+    const before = await Promise.all(
+      [97, 102].map(async (serial) =>
+        (await chain.cardproof(["status", `${id}/${serial}`, "--json"])).json<{ holder: string }>(),
+      ),
+    );
+    expect(before[0]!.holder, "the range crosses a holder boundary").to.not.equal(before[1]!.holder);
+    const revoke = await chain.cardproof(["lot", "revoke", id, "97-102", "--reason", "lost", "--json"], as(1));
+    expect(revoke.code, revoke.stderr).to.equal(0);
+    for (const serial of [97, 100, 102]) {
+      const status = await chain.cardproof(["status", `${id}/${serial}`, "--json"]);
+      expect(status.json(), String(serial)).to.deep.include({ status: "Revoked", revokeReasonName: "lost" });
+    }
+    const outside = await chain.cardproof(["status", `${id}/103`, "--json"]);
+    expect(outside.json<{ revoked: boolean }>().revoked).to.equal(false);
+  });
 });
