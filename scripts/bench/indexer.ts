@@ -8,7 +8,9 @@
  *   raw ceiling (the same rows through the store's write path, and as bare SQLite inserts, no
  *   RPC, no decode) and the ratio;
  * - live lag: block mined -> event queryable, median and p99 over 60 blocks;
- * - API: card-status lookups with autocannon over a 1,000,000-card batch.
+ * - API: card-status lookups with autocannon over a 1,000,000-card batch;
+ * - API while backfilling: card-status and timeline latency at 50 connections, each against a
+ *   fresh indexer process while it backfills the same chain.
  *
  *   npm run bench:indexer                      table on stdout, progress on stderr
  *   npm run -s bench:indexer -- --json         the same figures as one JSON document on stdout
@@ -32,6 +34,7 @@ import { createChainDriver } from "./indexer/createChainDriver.js";
 import { generateIndexerEvents } from "./indexer/generateIndexerEvents.js";
 import { measureApi, type ApiResult } from "./indexer/measureApi.js";
 import { measureBackfill } from "./indexer/measureBackfill.js";
+import { measureDuringBackfill, type DuringBackfillFigure } from "./indexer/measureDuringBackfill.js";
 import { measureLiveLag } from "./indexer/measureLiveLag.js";
 import { measureRawCeiling } from "./indexer/measureRawCeiling.js";
 import {
@@ -57,6 +60,8 @@ const POLL_INTERVAL_MS = 50;
 const CEILING_REPEATS = 3;
 /** Logs per `eth_getLogs` answer hosted providers allow (Infura, Alchemy: 10,000). */
 const PROVIDER_LOG_CAP = 10_000;
+/** Connections of the load run against the API while the indexer backfills. */
+const DURING_BACKFILL_CONNECTIONS = 50;
 
 const log = (line: string) => console.error(`[bench:indexer] ${line}`);
 
@@ -78,6 +83,7 @@ async function main({ json, quick, events }: IndexerBenchFlags): Promise<number>
     ceilingRepeats: CEILING_REPEATS,
     liveLagBlocks: quick ? 10 : 60,
     api: { connections: quick ? 10 : 20, durationSeconds: quick ? 2 : 10 },
+    duringBackfill: { connections: DURING_BACKFILL_CONNECTIONS },
   };
   // Hardhat finds its config from the working directory: make the script work from anywhere.
   process.chdir(REPO_ROOT);
@@ -134,6 +140,24 @@ async function main({ json, quick, events }: IndexerBenchFlags): Promise<number>
     } finally {
       await indexer.stop();
     }
+    // The load runs for half the backfill's unloaded time: it ends while the indexer still backfills.
+    const loadSeconds = Math.max(1, Math.floor(backfill.seconds / 2));
+    const duringBackfill: DuringBackfillFigure[] = [];
+    for (const route of ["status", "timeline"] as const) {
+      duringBackfill.push(
+        await measureDuringBackfill(
+          {
+            ...backfillOptions,
+            server,
+            dbPath: join(dir, `indexer-during-${route}.sqlite`),
+            route,
+            connections: DURING_BACKFILL_CONNECTIONS,
+            loadSeconds,
+          },
+          log,
+        ),
+      );
+    }
     log(`raw ceiling: the same rows and pages into fresh SQLite files, ${CEILING_REPEATS} runs each`);
     const ceiling = await measureRawCeiling({
       sourceDbPath: dbPath,
@@ -153,6 +177,7 @@ async function main({ json, quick, events }: IndexerBenchFlags): Promise<number>
       ceiling,
       liveLag,
       api,
+      duringBackfill,
     });
     const summary = summarizeRows(rows);
     log(`done in ${seconds(started)}`);
@@ -172,6 +197,7 @@ async function main({ json, quick, events }: IndexerBenchFlags): Promise<number>
         ceiling,
         liveLag,
         api,
+        duringBackfill,
         rows,
         summary,
       };
