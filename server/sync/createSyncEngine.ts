@@ -57,10 +57,11 @@ const HEADER_CONCURRENCY = 8;
 const CHAIN_MOVED_RETRIES = 3;
 const PROGRESS_LOG_MS = 5_000;
 /**
- * Logs one store write takes at most (more only when a single block holds more): a fetched page is
- * decoded and applied in block-aligned slices of this many logs, each its own transaction with its
- * own checkpoint, and the event loop turns between slices. The API shares this process's event
- * loop, so this bounds how long a request can wait behind the backfill (a few ms per slice).
+ * Logs one store write takes at most by default (more only when a single block holds more): a
+ * fetched page is decoded and applied in block-aligned slices of this many logs, each its own
+ * transaction with its own checkpoint, and the event loop turns between slices. When the API
+ * shares the engine's event loop (an in-memory database), this bounds how long a request can wait
+ * behind the backfill.
  */
 export const SLICE_LOGS = 500;
 
@@ -88,6 +89,7 @@ export function createSyncEngine({
   fetcher: givenFetcher,
   metrics = createMetrics(),
   onMirrorChecked,
+  sliceLogs = SLICE_LOGS,
 }: {
   config: SyncConfig;
   store: Store;
@@ -99,6 +101,12 @@ export function createSyncEngine({
   metrics?: Metrics;
   /** Called once, when `mirrorChecked` turns true. */
   onMirrorChecked?: () => void;
+  /**
+   * Logs per store transaction (cut at block boundaries; see {@link SLICE_LOGS}). A worker thread,
+   * which shares its event loop with nothing, passes `Infinity`: one transaction per fetched page
+   * (fewer, larger commits write fewer B-tree pages).
+   */
+  sliceLogs?: number;
 }) {
   const logger = parentLogger.child({ component: "sync" });
   const gauges = {
@@ -363,7 +371,7 @@ export function createSyncEngine({
     const from = store.nextBlock();
     if (from <= finalTo) {
       for await (const page of fetcher.fetch(from, finalTo, signal === undefined ? {} : { signal })) {
-        const slices = [...splitPage(page.fromBlock, page.toBlock, page.logs, SLICE_LOGS)];
+        const slices = [...splitPage(page.fromBlock, page.toBlock, page.logs, sliceLogs)];
         // Providers that put `blockTimestamp` on logs spare a header request per block.
         const numbers = page.logs
           .filter((log) => log.blockTimestamp === undefined)
@@ -395,7 +403,7 @@ export function createSyncEngine({
           parent = header.hash;
         }
         const logs = await completeRecentLogs(page.logs, numbers, headers, signal);
-        for (const slice of splitPage(page.fromBlock, page.toBlock, logs, SLICE_LOGS)) {
+        for (const slice of splitPage(page.fromBlock, page.toBlock, logs, sliceLogs)) {
           applySlice(slice, headers, finalized);
           pages++;
           logProgress(slice.toBlock, target, slice.logs.length);

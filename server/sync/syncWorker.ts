@@ -39,6 +39,8 @@ const engine = createSyncEngine({
   logger,
   metrics,
   onMirrorChecked: () => post({ type: "mirrorChecked" }),
+  // Nothing else runs on this thread: a whole fetched page per transaction.
+  sliceLogs: Number.POSITIVE_INFINITY,
 });
 port.on("message", (message: { type: "stop" }) => {
   if (message.type === "stop") void engine.stop();
