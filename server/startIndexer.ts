@@ -70,6 +70,8 @@ export function startIndexer({
   return {
     db,
     store,
+    /** Whether the sync loop runs in a worker thread (pages then commit on another connection). */
+    worker,
     engine: {
       get mirrorChecked() {
         return engine.mirrorChecked;
