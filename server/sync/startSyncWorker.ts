@@ -79,7 +79,9 @@ export function startSyncWorker({
     worker.on("message", (message: SyncWorkerMessage) => {
       switch (message.type) {
         case "log": {
-          const { time: _time, level, msg, ...fields } = message.record;
+          // This thread's logger stamps its own time; the worker's is dropped.
+          const { level, msg, ...fields }: Partial<LogRecord> & Pick<LogRecord, "level" | "msg"> = message.record;
+          delete fields.time;
           logger[level](msg, fields);
           return;
         }
