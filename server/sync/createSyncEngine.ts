@@ -57,9 +57,10 @@ const HEADER_CONCURRENCY = 8;
 const CHAIN_MOVED_RETRIES = 3;
 const PROGRESS_LOG_MS = 5_000;
 /**
- * Logs one store write takes at most by default (more only when a single block holds more): a
- * fetched page is decoded and applied in block-aligned slices of this many logs, each its own
- * transaction with its own checkpoint, and the event loop turns between slices. When the API
+ * Logs one store write takes by default: a fetched page is decoded and applied in block-aligned
+ * slices, each ending with the block that holds its 500th log (a block is never cut: the
+ * checkpoint is a block), each its own transaction with its own checkpoint, and the event loop
+ * turns between slices. When the API
  * shares the engine's event loop (an in-memory database), this bounds how long a request can wait
  * behind the backfill.
  */
