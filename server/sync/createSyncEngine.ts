@@ -60,9 +60,8 @@ const PROGRESS_LOG_MS = 5_000;
  * Logs one store write takes by default: a fetched page is decoded and applied in block-aligned
  * slices, each ending with the block that holds its 500th log (a block is never cut: the
  * checkpoint is a block), each its own transaction with its own checkpoint, and the event loop
- * turns between slices. When the API
- * shares the engine's event loop (an in-memory database), this bounds how long a request can wait
- * behind the backfill.
+ * turns between slices. When the API shares the engine's event loop (an in-memory database), this
+ * bounds how long a request can wait behind the backfill.
  */
 export const SLICE_LOGS = 500;
 
