@@ -1,3 +1,6 @@
+import type { RequestListener } from "node:http";
+
+import type { Database } from "better-sqlite3";
 import { hexToNumber, type Hex } from "viem";
 
 import { createApi } from "./api/createApi.js";
@@ -73,7 +76,8 @@ export async function startServer({
 
   let http: Awaited<ReturnType<typeof startHttpServer>>;
   try {
-    http = await startHttpServer({ app: api.handle, host: config.apiHost, port: config.apiPort });
+    const app = indexer.worker ? inOneSnapshot(indexer.db, api.handle) : api.handle;
+    http = await startHttpServer({ app, host: config.apiHost, port: config.apiPort });
   } catch (error) {
     await api.close();
     await indexer.stop();
@@ -114,5 +118,26 @@ export async function startServer({
       })();
       return stopping;
     },
+  };
+}
+
+/**
+ * Answers each GET and HEAD inside one read transaction on `db`: with the sync loop in a worker,
+ * pages commit on another connection at any moment, and a handler's statements would each read
+ * the latest commit; in one transaction they all read the same committed snapshot, so an answer's
+ * `block` and its data agree (handlers read synchronously). Writes (POST) are left alone: a read
+ * transaction could not become a write one once the worker has committed past its snapshot.
+ */
+function inOneSnapshot(db: Database, handle: RequestListener): RequestListener {
+  const begin = db.prepare("BEGIN");
+  const commit = db.prepare("COMMIT");
+  return (req, res) => {
+    if ((req.method !== "GET" && req.method !== "HEAD") || db.inTransaction) return handle(req, res);
+    begin.run();
+    try {
+      handle(req, res);
+    } finally {
+      if (db.inTransaction) commit.run();
+    }
   };
 }

@@ -14,6 +14,8 @@
  *   at the same connection counts and the CPU split of each run.
  * - Ponder (scripts/bench/ponder, its embedded PGlite database) indexing the same two contracts on
  *   the same chain through the same JSON-RPC server: events/s and peak RSS next to the backfill's.
+ * - API while backfilling: card-status and timeline latency at 50 connections, each against a
+ *   fresh indexer process while it backfills the same chain.
  *
  *   npm run bench:indexer                      table on stdout, progress on stderr
  *   npm run -s bench:indexer -- --json         the same figures as one JSON document on stdout
@@ -47,6 +49,7 @@ import { measureApi, type ApiResult } from "./indexer/measureApi.js";
 import { TIMELINE_POSITIONS } from "./indexer/measureApiTimeline.js";
 import { measureTimelineIndexCost } from "./indexer/measureTimelineIndexCost.js";
 import { measureBackfill } from "./indexer/measureBackfill.js";
+import { measureDuringBackfill, type DuringBackfillFigure } from "./indexer/measureDuringBackfill.js";
 import { measureLiveLag } from "./indexer/measureLiveLag.js";
 import { measurePonder, type PonderResult } from "./indexer/measurePonder.js";
 import { measureRawCeiling } from "./indexer/measureRawCeiling.js";
@@ -73,6 +76,8 @@ const POLL_INTERVAL_MS = 50;
 const CEILING_REPEATS = 3;
 /** Logs per `eth_getLogs` answer hosted providers allow (Infura, Alchemy: 10,000). */
 const PROVIDER_LOG_CAP = 10_000;
+/** Connections of the load run against the API while the indexer backfills. */
+const DURING_BACKFILL_CONNECTIONS = 50;
 
 const log = (line: string) => console.error(`[bench:indexer] ${line}`);
 
@@ -105,6 +110,7 @@ async function main({ json, quick, events, apiOnly, ponder: withPonder }: Indexe
     },
     apiOnly,
     ponder: withPonder,
+    duringBackfill: { connections: DURING_BACKFILL_CONNECTIONS },
   };
   // Hardhat finds its config from the working directory: make the script work from anywhere.
   process.chdir(REPO_ROOT);
@@ -189,6 +195,24 @@ async function main({ json, quick, events, apiOnly, ponder: withPonder }: Indexe
       else console.log(renderRows(rows));
       return 0;
     }
+    // The load runs for half the backfill's unloaded time: it ends while the indexer still backfills.
+    const loadSeconds = Math.max(1, Math.floor(backfill.seconds / 2));
+    const duringBackfill: DuringBackfillFigure[] = [];
+    for (const route of ["status", "timeline"] as const) {
+      duringBackfill.push(
+        await measureDuringBackfill(
+          {
+            ...backfillOptions,
+            server,
+            dbPath: join(dir, `indexer-during-${route}.sqlite`),
+            route,
+            connections: DURING_BACKFILL_CONNECTIONS,
+            loadSeconds,
+          },
+          log,
+        ),
+      );
+    }
     // After CardProof's indexer has stopped, so the two never share the machine's cores.
     const ponder: PonderResult = withPonder
       ? await measurePonder({ chain, server, repoRoot: REPO_ROOT, timeoutMs: 15 * 60_000 }, log)
@@ -214,6 +238,7 @@ async function main({ json, quick, events, apiOnly, ponder: withPonder }: Indexe
       api,
       lotIndex,
       ponder,
+      duringBackfill,
     });
     const summary = summarizeRows(rows);
     log(`done in ${seconds(started)}`);
@@ -235,6 +260,7 @@ async function main({ json, quick, events, apiOnly, ponder: withPonder }: Indexe
         api,
         lotIndex,
         ponder,
+        duringBackfill,
         rows,
         summary,
       };

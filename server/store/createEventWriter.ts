@@ -48,20 +48,25 @@ export function createEventWriter(db: Database) {
 
   return {
     insert(table: EventTable, row: Row) {
-      const columns = Object.keys(row);
-      const signature = columns.join(",");
       let buffer = pending.get(table);
-      if (buffer !== undefined && buffer.signature !== signature) {
+      // The hot path: the row has the buffered rows' columns, in the same order (no key list built).
+      if (buffer !== undefined) {
+        const { columns, values } = buffer;
+        let index = 0;
+        let same = true;
+        for (const column in row) same = same && columns[index++] === column;
+        if (same && index === columns.length) {
+          for (const column of columns) values.push(row[column]!);
+          if (++buffer.rows === ROWS_PER_INSERT) flushTable(table, buffer);
+          return;
+        }
         flushTable(table, buffer);
-        buffer = undefined;
       }
-      if (buffer === undefined) {
-        buffer = { signature, columns, values: [], rows: 0 };
-        pending.set(table, buffer);
-      }
+      const columns = Object.keys(row);
+      buffer = { signature: columns.join(","), columns, values: [], rows: 0 };
+      pending.set(table, buffer);
       for (const column of columns) buffer.values.push(row[column]!);
-      buffer.rows++;
-      if (buffer.rows === ROWS_PER_INSERT) flushTable(table, buffer);
+      if (++buffer.rows === ROWS_PER_INSERT) flushTable(table, buffer);
     },
 
     /** Writes the buffered rows; must run before the transaction commits or the tables are read. */

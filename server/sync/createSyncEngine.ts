@@ -1,3 +1,5 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
+
 import { hexToBigInt, type Address, type Hex } from "viem";
 
 import { BaseError } from "../internal/BaseError.js";
@@ -12,12 +14,13 @@ import { ChainMismatchError } from "./ChainMismatchError.js";
 import { ChainMovedError } from "./ChainMovedError.js";
 import { createFinalityResolver } from "./createFinalityResolver.js";
 import { bloomMayContain } from "./bloomMayContain.js";
-import { createLogFetcher, isLogList, type LogFetcher, type RpcLog } from "./createLogFetcher.js";
+import { createLogFetcher, isLogList, type LogFetcher, type LogPage, type RpcLog } from "./createLogFetcher.js";
 import type { RpcClient } from "./createRpcClient.js";
 import { decodeLog, type FollowedContracts } from "./decodeLog.js";
 import { fetchBlockHeader, type FetchedHeader } from "./fetchBlockHeader.js";
 import { HeadBehindError } from "./HeadBehindError.js";
 import { ReorgTooDeepError } from "./ReorgTooDeepError.js";
+import { splitPage } from "./splitPage.js";
 
 /** The settings the sync engine reads. */
 export type SyncConfig = Pick<
@@ -53,6 +56,14 @@ const UNFINALIZED_PAGE_SPAN = 50;
 const HEADER_CONCURRENCY = 8;
 const CHAIN_MOVED_RETRIES = 3;
 const PROGRESS_LOG_MS = 5_000;
+/**
+ * Logs one store write takes by default: a fetched page is decoded and applied in block-aligned
+ * slices, each ending with the block that holds its 500th log (a block is never cut: the
+ * checkpoint is a block), each its own transaction with its own checkpoint, and the event loop
+ * turns between slices. When the API shares the engine's event loop (an in-memory database), this
+ * bounds how long a request can wait behind the backfill.
+ */
+export const SLICE_LOGS = 500;
 
 /**
  * The indexer's sync loop: backfills the registry's and escrow's logs from the start block with
@@ -77,6 +88,8 @@ export function createSyncEngine({
   logger: parentLogger,
   fetcher: givenFetcher,
   metrics = createMetrics(),
+  onMirrorChecked,
+  sliceLogs = SLICE_LOGS,
 }: {
   config: SyncConfig;
   store: Store;
@@ -86,6 +99,14 @@ export function createSyncEngine({
   fetcher?: LogFetcher;
   /** Registry for the `cardproof_sync_*` and `cardproof_reorg*` metrics. Default: a private one. */
   metrics?: Metrics;
+  /** Called once, when `mirrorChecked` turns true. */
+  onMirrorChecked?: () => void;
+  /**
+   * Logs per store transaction (cut at block boundaries; see {@link SLICE_LOGS}). A worker thread,
+   * which shares its event loop with nothing, passes `Infinity`: one transaction per fetched page
+   * (fewer, larger commits write fewer B-tree pages).
+   */
+  sliceLogs?: number;
 }) {
   const logger = parentLogger.child({ component: "sync" });
   const gauges = {
@@ -299,6 +320,21 @@ export function createSyncEngine({
     return decoded;
   }
 
+  /** Decodes and applies one block-aligned slice of a page: one store transaction, with its checkpoint. */
+  function applySlice(slice: LogPage, headers: Map<number, BlockHeader>, finalized: number) {
+    const kept: BlockHeader[] = [];
+    for (const header of headers.values()) {
+      if (header.number >= slice.fromBlock && header.number <= slice.toBlock) kept.push(header);
+    }
+    store.applyPage({
+      fromBlock: slice.fromBlock,
+      toBlock: slice.toBlock,
+      logs: decodePage(slice.logs, headers),
+      headers: kept,
+      finalizedBlock: finalized,
+    });
+  }
+
   async function syncStep(signal?: AbortSignal): Promise<SyncResult> {
     if (!identityChecked) await checkIdentity(signal);
     const head = await fetchBlockHeader(client, "latest", signal);
@@ -308,6 +344,9 @@ export function createSyncEngine({
     gauges.finalized.set(finalized);
     const before = store.getCheckpoint();
     const rolledBackTo = before === undefined ? undefined : await reconcile(before, head, signal);
+    // The stored mirror now agrees with the chain (or was rolled back to where it does): it may be
+    // served while this round backfills; pages applied from here are checked as they come.
+    markMirrorChecked();
     const target = head.number - config.confirmations;
     const finalTo = Math.min(target, finalized);
     let pages = 0;
@@ -332,21 +371,19 @@ export function createSyncEngine({
     const from = store.nextBlock();
     if (from <= finalTo) {
       for await (const page of fetcher.fetch(from, finalTo, signal === undefined ? {} : { signal })) {
+        const slices = [...splitPage(page.fromBlock, page.toBlock, page.logs, sliceLogs)];
         // Providers that put `blockTimestamp` on logs spare a header request per block.
         const numbers = page.logs
           .filter((log) => log.blockTimestamp === undefined)
           .map((log) => Number(BigInt(log.blockNumber)));
-        const headers = await headersOf([...numbers, page.toBlock], signal);
-        store.applyPage({
-          fromBlock: page.fromBlock,
-          toBlock: page.toBlock,
-          logs: decodePage(page.logs, headers),
-          headers: [...headers.values()],
-          finalizedBlock: finalized,
-        });
-        pages++;
-        logProgress(page.toBlock, target, page.logs.length);
-        if (signal?.aborted) return result();
+        const headers = await headersOf([...numbers, ...slices.map((slice) => slice.toBlock)], signal);
+        for (const slice of slices) {
+          applySlice(slice, headers, finalized);
+          pages++;
+          logProgress(slice.toBlock, target, slice.logs.length);
+          if (signal?.aborted) return result();
+          await nextTurn();
+        }
       }
     }
 
@@ -366,16 +403,13 @@ export function createSyncEngine({
           parent = header.hash;
         }
         const logs = await completeRecentLogs(page.logs, numbers, headers, signal);
-        store.applyPage({
-          fromBlock: page.fromBlock,
-          toBlock: page.toBlock,
-          logs: decodePage(logs, headers),
-          headers: [...headers.values()],
-          finalizedBlock: finalized,
-        });
-        pages++;
-        logProgress(page.toBlock, target, logs.length);
-        if (signal?.aborted) return result();
+        for (const slice of splitPage(page.fromBlock, page.toBlock, logs, sliceLogs)) {
+          applySlice(slice, headers, finalized);
+          pages++;
+          logProgress(slice.toBlock, target, slice.logs.length);
+          if (signal?.aborted) return result();
+          await nextTurn();
+        }
       }
     }
     return result();
@@ -397,14 +431,18 @@ export function createSyncEngine({
    * One round: check chain identity (first call), roll back a reorg if the checkpoint left the
    * chain, then index every block up to `head - confirmations`.
    */
-  /** Whether a round has completed since this engine was made: the stored checkpoint was compared with the chain. */
+  /** Whether a round has compared the stored checkpoint with the chain since this engine was made. */
   let mirrorChecked = false;
+  function markMirrorChecked() {
+    if (mirrorChecked) return;
+    mirrorChecked = true;
+    onMirrorChecked?.();
+  }
 
   async function syncOnce(signal?: AbortSignal): Promise<SyncResult> {
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await syncStep(signal);
-        mirrorChecked = true;
         return result;
       } catch (error) {
         if (!(error instanceof ChainMovedError) || attempt >= CHAIN_MOVED_RETRIES) throw error;
@@ -453,8 +491,10 @@ export function createSyncEngine({
   return {
     syncOnce: (signal?: AbortSignal) => syncOnce(signal),
     /**
-     * False from creation until a round completes: until then the mirror on disk (from before a
-     * restart) has not been compared with the chain, which may have reorganised meanwhile.
+     * False from creation until a round has compared the stored checkpoint with the chain (and
+     * rolled back a reorg): until then the mirror on disk (from before a restart) may hold blocks
+     * the chain has replaced meanwhile. Turns true before that round's backfill, which is then
+     * served page by page as it commits.
      */
     get mirrorChecked() {
       return mirrorChecked;

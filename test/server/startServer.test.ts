@@ -12,6 +12,7 @@ import { ListenError } from "../../server/api/ListenError.js";
 import { createLogger, type LogRecord } from "../../server/internal/createLogger.js";
 import { DEFAULT_CONFIG, type IndexerConfig } from "../../server/internal/loadConfig.js";
 import { startServer } from "../../server/startServer.js";
+import { SyncWorkerError } from "../../server/sync/startSyncWorker.js";
 import { request } from "../helpers/apiFixture.js";
 import { deployIndexerFixture, type ActivityFixture } from "../helpers/indexerActivity.js";
 import { startJsonRpcServer } from "../helpers/jsonRpcServer.js";
@@ -196,6 +197,55 @@ describe("startServer: the indexer process serves the API", function () {
     } finally {
       await server.stop();
     }
+  });
+
+  it("with a database file, syncs in a worker thread and reports its logs and metrics on this one", async function () {
+    const dbPath = join(await mkdtemp(join(tmpdir(), "cardproof-worker-")), "indexer.db");
+    const logs: LogRecord[] = [];
+    const server = await startServer({
+      config: configFor(rpc.url, { dbPath }),
+      logger: createLogger({ level: "debug", sink: (record) => logs.push(record) }),
+    });
+    try {
+      const head = await ethers.provider.getBlockNumber();
+      await waitFor(async () =>
+        (await request(server.url, "/readyz")).body.block?.number === head ? true : undefined,
+      );
+      expect(server.engine.mirrorChecked).to.equal(true);
+      // Read on this thread's connection: what the worker committed on its own.
+      expect(server.store.getCheckpoint()?.blockNumber).to.equal(head);
+      expect((await request(server.url, `/v1/batches/${f.batch.batchId}/cards/0`)).status).to.equal(200);
+      const samples = parsePrometheus((await request(server.url, "/metrics")).text);
+      expect(samples.get("cardproof_sync_checkpoint_block")).to.equal(head);
+      expect(samples.get("cardproof_sync_logs_total")).to.be.greaterThan(5);
+      expect(samples.get("cardproof_sync_pages_total")).to.be.greaterThan(0);
+      const applied = logs.filter((record) => record.msg === "page applied");
+      expect(applied.length).to.be.greaterThan(0);
+      expect(applied[0]).to.include({ component: "sync", level: "debug" });
+      expect(logs.some((record) => record.msg === "caught up with the chain")).to.equal(true);
+    } finally {
+      await server.stop();
+    }
+    await server.done;
+  });
+
+  it("with a database file, a fatal sync error in the worker stops the API and rejects done with it", async function () {
+    const dbPath = join(await mkdtemp(join(tmpdir(), "cardproof-worker-")), "indexer.db");
+    const server = await startServer({
+      config: configFor(rpc.url, { dbPath, chainId: 1 }),
+      logger: createLogger({ level: "silent" }),
+    });
+    const failure = await server.done.then(
+      () => expect.fail("done resolved although the chain id is wrong"),
+      (error: unknown) => error,
+    );
+    expect(failure).to.be.instanceOf(SyncWorkerError);
+    expect((failure as SyncWorkerError).reportedName).to.equal("ChainMismatchError");
+    expect((failure as SyncWorkerError).message).to.include("CARDPROOF_CHAIN_ID is 1");
+    await fetch(`${server.url}/healthz`).then(
+      () => expect.fail("the API still answers after the sync loop failed"),
+      (error: unknown) => expect(error).to.be.instanceOf(TypeError),
+    );
   });
 
   it("refuses to start on a port in use, stopping the sync loop it started", async function () {

@@ -62,21 +62,7 @@ export async function measureBackfill(
 ): Promise<BackfillResult> {
   const indexer = spawnIndexer({
     repoRoot,
-    env: {
-      CARDPROOF_RPC_URL: server.url,
-      CARDPROOF_REGISTRY_ADDRESS: chain.registry,
-      CARDPROOF_ESCROW_ADDRESS: chain.escrow,
-      CARDPROOF_START_BLOCK: String(chain.startBlock),
-      CARDPROOF_DB_PATH: dbPath,
-      CARDPROOF_FINALITY: "auto",
-      CARDPROOF_FINALITY_DEPTH: String(finalityDepth),
-      CARDPROOF_POLL_INTERVAL_MS: String(pollIntervalMs),
-      CARDPROOF_LOG_LEVEL: "debug",
-      // The process serves the REST API too: any free port, and no rate limit for the load test.
-      CARDPROOF_API_HOST: "127.0.0.1",
-      CARDPROOF_API_PORT: "0",
-      CARDPROOF_API_RATE_LIMIT: "0",
-    },
+    env: backfillEnv({ chain, server, dbPath, pollIntervalMs, finalityDepth }),
   });
   try {
     const started = await indexer.waitFor((record) => record.msg === "indexer sync started", 60_000);
@@ -119,4 +105,35 @@ export async function measureBackfill(
     await indexer.stop();
     throw error;
   }
+}
+
+/** The indexer's settings for a benchmark backfill: the generated chain, a fresh database, debug logs, an unthrottled API. */
+export function backfillEnv({
+  chain,
+  server,
+  dbPath,
+  pollIntervalMs,
+  finalityDepth,
+}: {
+  chain: GeneratedChain;
+  server: JsonRpcServer;
+  dbPath: string;
+  pollIntervalMs: number;
+  finalityDepth: number;
+}) {
+  return {
+    CARDPROOF_RPC_URL: server.url,
+    CARDPROOF_REGISTRY_ADDRESS: chain.registry,
+    CARDPROOF_ESCROW_ADDRESS: chain.escrow,
+    CARDPROOF_START_BLOCK: String(chain.startBlock),
+    CARDPROOF_DB_PATH: dbPath,
+    CARDPROOF_FINALITY: "auto",
+    CARDPROOF_FINALITY_DEPTH: String(finalityDepth),
+    CARDPROOF_POLL_INTERVAL_MS: String(pollIntervalMs),
+    CARDPROOF_LOG_LEVEL: "debug",
+    // The process serves the REST API too: any free port, and no rate limit for the load test.
+    CARDPROOF_API_HOST: "127.0.0.1",
+    CARDPROOF_API_PORT: "0",
+    CARDPROOF_API_RATE_LIMIT: "0",
+  };
 }
