@@ -12,6 +12,7 @@ import { deriveRegistryLog, type BatchRow, type RunRow } from "./deriveRegistryL
 import { RollbackBelowFinalizedError } from "./RollbackBelowFinalizedError.js";
 import { DERIVED_TABLES, EVENT_TABLES } from "./schemaV1.js";
 import type { BlockHeader, StoredLog } from "./StoredLog.js";
+import { toStoredLog } from "./toStoredLog.js";
 
 /** Which chain and contracts a database mirrors; fixed when it is first synced. */
 export type ChainIdentity = {
@@ -312,16 +313,3 @@ export function createStore({ db, logger }: { db: Database; logger: Logger }) {
 }
 
 export type Store = ReturnType<typeof createStore>;
-
-function toStoredLog(row: Record<string, unknown>): StoredLog {
-  return {
-    blockNumber: row.block_number as number,
-    logIndex: row.log_index as number,
-    blockHash: row.block_hash as Hex,
-    blockTimestamp: row.block_timestamp as number | null,
-    txHash: row.tx_hash as Hex,
-    address: row.address as Address,
-    eventName: row.event_name as string | null,
-    args: JSON.parse(row.args_json as string) as Record<string, unknown>,
-  };
-}

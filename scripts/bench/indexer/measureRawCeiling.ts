@@ -7,7 +7,8 @@ import type { Address, Hex } from "viem";
 import { createLogger } from "../../../server/internal/createLogger.js";
 import { createStore, type ChainIdentity } from "../../../server/store/createStore.js";
 import { openDatabase } from "../../../server/store/openDatabase.js";
-import type { BlockHeader, StoredLog } from "../../../server/store/StoredLog.js";
+import type { BlockHeader } from "../../../server/store/StoredLog.js";
+import { toStoredLog } from "../../../server/store/toStoredLog.js";
 import { percentile } from "./summarizeLatencies.js";
 
 /** Events/s of one way of writing the rows: the median run, and every run's figure. */
@@ -155,17 +156,4 @@ function medianOf(events: number, repeats: number, once: (run: number) => number
   for (let run = 0; run < repeats; run++) times.push(once(run));
   const seconds = percentile(times, 50);
   return { seconds, eventsPerSecond: events / seconds, runs: times.map((time) => events / time) };
-}
-
-function toStoredLog(row: RawLogRow): StoredLog {
-  return {
-    blockNumber: row.block_number,
-    logIndex: row.log_index,
-    blockHash: row.block_hash,
-    blockTimestamp: row.block_timestamp,
-    txHash: row.tx_hash,
-    address: row.address,
-    eventName: row.event_name,
-    args: JSON.parse(row.args_json) as Record<string, unknown>,
-  };
 }

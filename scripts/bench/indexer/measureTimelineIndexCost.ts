@@ -9,6 +9,7 @@ import { createStore, type ChainIdentity } from "../../../server/store/createSto
 import { createStoreReader } from "../../../server/store/createStoreReader.js";
 import { openDatabase } from "../../../server/store/openDatabase.js";
 import type { BlockHeader, StoredLog } from "../../../server/store/StoredLog.js";
+import { toStoredLog } from "../../../server/store/toStoredLog.js";
 import { percentile } from "./summarizeLatencies.js";
 
 /** One way of storing lots: write-path speed, and a card's timeline read at each position. */
@@ -179,18 +180,5 @@ export async function measureTimelineIndexCost({
     lots,
     withIndex: { eventsPerSecond: percentile(withRuns, 50), runs: withRuns, readMicros: reads.with },
     withoutIndex: { eventsPerSecond: percentile(withoutRuns, 50), runs: withoutRuns, readMicros: reads.without },
-  };
-}
-
-function toStoredLog(row: Record<string, unknown>): StoredLog {
-  return {
-    blockNumber: row.block_number as number,
-    logIndex: row.log_index as number,
-    blockHash: row.block_hash as Hex,
-    blockTimestamp: row.block_timestamp as number | null,
-    txHash: row.tx_hash as Hex,
-    address: row.address as Address,
-    eventName: row.event_name as string | null,
-    args: JSON.parse(row.args_json as string) as Record<string, unknown>,
   };
 }
